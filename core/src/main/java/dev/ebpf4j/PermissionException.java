@@ -1,0 +1,30 @@
+package dev.ebpf4j;
+
+/**
+ * The kernel refused an operation for lack of privilege (EPERM/EACCES). The message names the capability that is
+ * missing and how to get it.
+ *
+ * <pre>{@code
+ * catch (PermissionException e) { System.err.println(e.getMessage() + " (needs " + e.capability() + ")"); }
+ * }</pre>
+ */
+public class PermissionException extends BpfException {
+    private final String capability;
+
+    public PermissionException(String message, String capability, int errno) {
+        super(message, errno);
+        this.capability = capability;
+    }
+
+    /** The capability the operation needs, e.g. {@code CAP_BPF}. */
+    public String capability() {
+        return capability;
+    }
+
+    @Override
+    public PermissionException withContext(String context) {
+        PermissionException e = new PermissionException(context + ": " + getMessage(), capability, errnoValue());
+        e.initCause(this);
+        return e;
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Compiles every *.bpf.c under SRC_DIR into OUT_DIR/NAME.bpf.o with clang (-target bpf -g -O2), and every plain *.c
+# under SRC_DIR/native into OUT_DIR/native/NAME with the host compiler (test binaries for uprobes and the like).
+# Usage: compile-bpf.sh SRC_DIR OUT_DIR [CLANG]
+# Build-time only: ebpf4j never runs clang at run time unless asked to compile C text.
+set -euo pipefail
+src="$1"; out="$2"; clang="${3:-${EBPF4J_CLANG:-clang-19}}"
+[ -d "$src" ] || exit 0
+command -v "$clang" >/dev/null || { echo "compile-bpf: $clang not found (./run-tests installs it)" >&2; exit 1; }
+mkdir -p "$out"
+arch="$(uname -m)"; case "$arch" in x86_64) target_arch=x86;; aarch64) target_arch=arm64;; *) target_arch="$arch";; esac
+multiarch="$(gcc -print-multiarch 2>/dev/null || echo "$arch-linux-gnu")"
+shopt -s nullglob
+for c in "$src"/*.bpf.c; do
+  name="$(basename "$c" .c)"
+  o="$out/$name.o"
+  if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ -n "$(find "$src" -name '*.h' -newer "$o" -print -quit)" ]; then
+    "$clang" -target bpf -g -O2 -Wall -Werror -D__TARGET_ARCH_"$target_arch" -I"$src" -I/usr/include/"$multiarch" \
+      -c "$c" -o "$o"
+  fi
+done
+if [ -d "$src/native" ]; then
+  mkdir -p "$out/native"
+  for c in "$src"/native/*.c; do
+    name="$(basename "$c" .c)"
+    bin="$out/native/$name"
+    if [ ! -f "$bin" ] || [ "$c" -nt "$bin" ]; then
+      cc -O1 -g -fno-inline -fno-omit-frame-pointer -o "$bin" "$c"
+    fi
+  done
+fi
