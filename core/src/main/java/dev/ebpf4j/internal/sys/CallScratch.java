@@ -42,11 +42,13 @@ public final class CallScratch {
         return (int) ERRNO.get(callState, 0L);
     }
 
-    /** A zeroed attribute buffer of {@code size} bytes (at most {@link #ATTR_CAPACITY}). */
+    /**
+     * The attribute buffer with its first {@code size} bytes (rounded up to 8, at most {@link #ATTR_CAPACITY})
+     * zeroed. Returns the whole buffer so that no slice object is created on hot paths.
+     */
     public MemorySegment attr(int size) {
-        MemorySegment s = attr.asSlice(0, size);
-        s.fill((byte) 0);
-        return s;
+        for (long i = 0; i < size; i += 8) attr.set(java.lang.foreign.ValueLayout.JAVA_LONG, i, 0L);
+        return attr;
     }
 
     /** The whole attribute buffer, zeroed. Avoids creating a slice on hot paths. */
