@@ -44,6 +44,7 @@ public enum Errno {
     ELOOP(40, "too many levels of symbolic links"),
     ENOMSG(42, "no message of desired type"),
     ENODATA(61, "no data available"),
+    ENOLINK(67, "link has been severed"),
     EPROTO(71, "protocol error"),
     EBADMSG(74, "bad message"),
     EOVERFLOW(75, "value too large for defined data type"),

@@ -136,19 +136,13 @@ class ProgramKernelTest {
         }
     }
 
-    /** Test-only oracle lookup until the BTF package lands. */
-    static int vmlinuxFuncIdViaBpftool(String func) {
-        String out = dev.ebpf4j.testkit.Shell.run("sh", "-c",
-                "bpftool btf dump file /sys/kernel/btf/vmlinux | grep \"FUNC '" + func + "'\" | head -1");
-        return Integer.parseInt(out.substring(out.indexOf('[') + 1, out.indexOf(']')));
-    }
-
     @Test
     void fentryLoadFailsAsNotSupportedOnThisKernel() {
         // fentry needs an attach BTF id; any function works to show the trampoline failure. Use a well-known one.
         ProgramSpec spec = ProgramSpec.builder(ProgramType.TRACING).name("fe")
                 .expectedAttachType(AttachType.TRACE_FENTRY)
-                .attachBtfId(vmlinuxFuncIdViaBpftool("bpf_fentry_test1"))
+                .attachBtfId(dev.ebpf4j.internal.btf.KernelTypeIds.vmlinux()
+                        .find(dev.ebpf4j.internal.btf.KernelTypeIds.KIND_FUNC, "bpf_fentry_test1").orElseThrow())
                 .instructions(new Asm().mov64(R0, 0).exit().build()).build();
         try (Program p = Program.load(spec)) {
             assertTrue(p.fd() > 0, "fentry loaded: this kernel has trampolines");

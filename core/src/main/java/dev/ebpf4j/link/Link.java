@@ -1,0 +1,41 @@
+package dev.ebpf4j.link;
+
+import java.nio.file.Path;
+
+/**
+ * An attachment of a program to a hook. Closing a link detaches the program unless the link was pinned (then the
+ * pin keeps it attached until the pin is removed). One class per attach kind; {@code switch} over them is exhaustive.
+ *
+ * <pre>{@code
+ * try (Program prog = Program.load(spec);
+ *      Link link = TracepointLink.attach(prog, "syscalls", "sys_enter_execve")) {
+ *     ... events flow while the link is open ...
+ * }
+ * }</pre>
+ */
+public sealed interface Link extends AutoCloseable
+        permits TracepointLink, RawTracepointLink, KprobeLink, UprobeLink, TracingLink, PerfEventLink, IterLink,
+        XdpLink, TcxLink, TcNetlinkLink, CgroupLink, SocketFilterLink {
+
+    /** Human-readable description: "tracepoint syscalls/sys_enter_execve → program 'handle' (tracepoint)". */
+    String describe();
+
+    /**
+     * The kernel link's info, for links backed by a {@code bpf_link}; empty for attachments made the older way
+     * (perf event ioctl, netlink, setsockopt) which have no kernel link object.
+     */
+    java.util.Optional<LinkInfo> info();
+
+    /** Pins the link on bpffs so it outlives this process; only for links backed by a {@code bpf_link}. */
+    void pin(Path path);
+
+    /** Removes this link's pin (the link stays attached while this object is open). */
+    void unpin();
+
+    /** Detaches now (and closes the descriptor) even when pinned. */
+    void detach();
+
+    /** Detaches unless pinned, and releases the descriptor. Idempotent. */
+    @Override
+    void close();
+}
