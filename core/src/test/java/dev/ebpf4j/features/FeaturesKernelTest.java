@@ -40,6 +40,19 @@ class FeaturesKernelTest {
     }
 
     @Test
+    void everyHelperAndAttachTypeNamesItsMinimumKernel() {
+        for (HelperFunction h : HelperFunction.values()) {
+            assertFalse(HelperVersions.minimumKernel(h).isEmpty(), h + " has no minimum kernel");
+        }
+        for (AttachType a : AttachType.values()) {
+            assertFalse(AttachVersions.minimumKernel(a).isEmpty(), a + " has no minimum kernel");
+        }
+        assertEquals("5.8", HelperVersions.minimumKernel(HelperFunction.RINGBUF_OUTPUT));
+        assertEquals("6.6", AttachVersions.minimumKernel(AttachType.TCX_INGRESS));
+        assertEquals("5.8", Features.helper(ProgramType.XDP, HelperFunction.RINGBUF_OUTPUT).minimumKernel());
+    }
+
+    @Test
     void tracingTypeIsAvailableThroughTpBtfEvenWithoutTrampolines() {
         assertTrue(Features.programType(ProgramType.TRACING).available());
         assertTrue(Features.attachType(AttachType.TRACE_RAW_TP).available());

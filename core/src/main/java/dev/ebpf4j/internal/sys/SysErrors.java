@@ -31,11 +31,19 @@ public final class SysErrors {
         if (errno == Errno.EPERM.number() || errno == Errno.EACCES.number()) {
             Capabilities caps = Capabilities.current();
             String capName = capabilityName(capability);
-            if (!caps.has(capability) && !caps.has(Capabilities.CAP_SYS_ADMIN)) {
-                return new PermissionException(what + ". This process lacks " + capName + " (it has "
-                        + caps.describeBpfRelevant() + "). Run it as root, or grant the capabilities to the JVM, e.g. "
-                        + "sudo setcap cap_bpf,cap_perfmon,cap_net_admin+ep \"$(readlink -f \"$(command -v java)\")\"",
-                        capName, errno);
+            java.util.List<String> missing = new java.util.ArrayList<>();
+            if (!caps.has(Capabilities.CAP_SYS_ADMIN)) {
+                if (!caps.has(Capabilities.CAP_BPF) && capability != Capabilities.CAP_SYS_ADMIN) missing.add("CAP_BPF");
+                if (!caps.has(capability) && !missing.contains(capName)) missing.add(capName);
+            }
+            if (!missing.isEmpty()) {
+                java.util.LinkedHashSet<String> grant = new java.util.LinkedHashSet<>(
+                        java.util.List.of("cap_bpf", "cap_perfmon", "cap_net_admin"));
+                for (String m : missing) grant.add(m.toLowerCase(java.util.Locale.ROOT));
+                return new PermissionException(what + ". This process lacks " + String.join(" and ", missing)
+                        + " (it has " + caps.describeBpfRelevant() + "). Run it as root, or grant the capabilities to "
+                        + "the JVM, e.g. sudo setcap " + String.join(",", grant) + "+ep \"$(readlink -f \"$(command -v "
+                        + "java)\")\"", capName, errno);
             }
             return new PermissionException(what + " although the process has " + caps.describeBpfRelevant()
                     + "; the kernel refused for another reason (lockdown, an LSM policy, a seccomp filter, or a "
