@@ -1,0 +1,99 @@
+package dev.ebpf4j.internal;
+
+import dev.ebpf4j.BpfException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Kernel symbol addresses from {@code /proc/kallsyms}, for untyped {@code __ksym} externs and address-based attach
+ * (kprobe.multi by address). Read once per process on first use. Addresses read as 0 when the process may not see
+ * them ({@code kernel.kptr_restrict}); {@link #address} then reports absence with a clear error.
+ *
+ * <pre>{@code
+ * long addr = Kallsyms.get().address("bpf_prog_put").orElseThrow();
+ * }</pre>
+ */
+public final class Kallsyms {
+    private static final Path FILE = Path.of("/proc/kallsyms");
+    private static volatile Kallsyms instance;
+
+    private final Map<String, Long> addresses;
+    private final Map<String, String> modules;
+    private final boolean restricted;
+
+    private Kallsyms(Map<String, Long> addresses, Map<String, String> modules, boolean restricted) {
+        this.addresses = addresses;
+        this.modules = modules;
+        this.restricted = restricted;
+    }
+
+    /** The symbol table, read on first use. */
+    public static Kallsyms get() {
+        Kallsyms k = instance;
+        if (k == null) {
+            synchronized (Kallsyms.class) {
+                k = instance;
+                if (k == null) {
+                    k = read(FILE);
+                    instance = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    /** Parses a kallsyms-format file ("ffffffff81000000 T _stext [module]"). */
+    public static Kallsyms read(Path file) {
+        Map<String, Long> addresses = new HashMap<>(1 << 18);
+        Map<String, String> modules = new HashMap<>();
+        boolean allZero = true;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                int s1 = line.indexOf(' ');
+                int s2 = s1 < 0 ? -1 : line.indexOf(' ', s1 + 1);
+                if (s2 < 0) continue;
+                int tab = line.indexOf('\t', s2 + 1);
+                String name = tab < 0 ? line.substring(s2 + 1) : line.substring(s2 + 1, tab);
+                long addr = Long.parseUnsignedLong(line.substring(0, s1), 16);
+                if (addr != 0) allZero = false;
+                addresses.putIfAbsent(name, addr);
+                if (tab > 0) {
+                    String mod = line.substring(tab + 1).trim();
+                    if (mod.startsWith("[") && mod.endsWith("]")) modules.putIfAbsent(name, mod.substring(1, mod.length() - 1));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new BpfException("cannot read kernel symbols from " + file + ": " + e.getMessage());
+        }
+        return new Kallsyms(addresses, modules, allZero && !addresses.isEmpty());
+    }
+
+    /** The address of {@code symbol}; empty when the kernel has no such symbol. */
+    public OptionalLong address(String symbol) {
+        Long a = addresses.get(symbol);
+        if (a == null) return OptionalLong.empty();
+        if (restricted) {
+            throw new BpfException("kernel symbol addresses are hidden from this process (kernel.kptr_restrict); "
+                    + "run as root or lower /proc/sys/kernel/kptr_restrict to resolve '" + symbol + "'");
+        }
+        return OptionalLong.of(a);
+    }
+
+    /** True when the kernel has {@code symbol}. */
+    public boolean contains(String symbol) {
+        return addresses.containsKey(symbol);
+    }
+
+    /** The module that defines {@code symbol}, or null for vmlinux. */
+    public String module(String symbol) {
+        return modules.get(symbol);
+    }
+}
