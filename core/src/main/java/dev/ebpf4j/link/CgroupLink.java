@@ -183,6 +183,10 @@ public final class CgroupLink implements Link {
                 // fall through to the permission explanation
             }
         }
+        if (errno == Errno.EBADF.number()) {
+            return new BpfException(attaching + " failed: the directory is not a cgroup v2 directory (cgroup "
+                    + "programs attach to directories of the cgroup2 filesystem, e.g. under /sys/fs/cgroup)", errno);
+        }
         if (errno == Errno.EINVAL.number()) {
             return new BpfException(Bpf.error(cmd, errno, attaching, Capabilities.CAP_NET_ADMIN).getMessage()
                     + " (check that the program was loaded with expectedAttachType(AttachType." + type.name()

@@ -74,10 +74,15 @@ final class LinkSupport {
         return b;
     }
 
+    /** Tests only: pretend the tcx probe answered {@code answer} (null re-probes). */
+    static void overrideTcxProbe(Boolean answer) {
+        tcx = answer;
+    }
+
     /** The error for pinning or unpinning an attachment made without a kernel link object. */
     static BpfException notPinnable(String what, String how) {
         return new BpfException("cannot pin " + what + ": it was attached through " + how + ", which creates no "
-                + "kernel link object to pin; it stays attached while this object is open", Errno.EOPNOTSUPP.number());
+                + "kernel link object to pin; it stays attached until this object is closed", Errno.EOPNOTSUPP.number());
     }
 
     /** "'name' (id 12)" for a program id, or "id 12" when it cannot be opened. */

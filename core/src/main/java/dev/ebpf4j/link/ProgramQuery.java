@@ -41,6 +41,7 @@ final class ProgramQuery {
                 MemorySegment ids = arena.allocate(4L * capacity, 4);
                 MemorySegment progFlags = arena.allocate(4L * capacity, 4);
                 MemorySegment linkIds = arena.allocate(4L * capacity, 4);
+                linkIds.fill((byte) -1); // entries the kernel leaves at -1 were not reported
                 int size = extended ? BpfAttr.QUERY_SIZE : OLD_QUERY_SIZE;
                 MemorySegment a = CallScratch.get().attr(BpfAttr.QUERY_SIZE);
                 a.set(JAVA_INT, BpfAttr.QUERY_TARGET_FD, target);
@@ -68,16 +69,16 @@ final class ProgramQuery {
                 List<Integer> progIds = new ArrayList<>(n);
                 List<Integer> flags = new ArrayList<>(n);
                 List<Integer> links = new ArrayList<>(n);
-                boolean anyLink = false;
+                boolean linksReported = extended;
                 for (int i = 0; i < n; i++) {
                     progIds.add(ids.getAtIndex(JAVA_INT, i));
                     if (!effective) flags.add(progFlags.getAtIndex(JAVA_INT, i));
                     int l = linkIds.getAtIndex(JAVA_INT, i);
                     links.add(l);
-                    anyLink |= l != 0;
+                    linksReported &= l != -1;
                 }
                 long revision = extended ? a.get(JAVA_LONG, BpfAttr.QUERY_REVISION) : 0;
-                return new AttachedPrograms(progIds, flags, extended && (anyLink || revision != 0) ? links : List.of(),
+                return new AttachedPrograms(progIds, flags, linksReported ? links : List.of(),
                         a.get(JAVA_INT, BpfAttr.QUERY_ATTACH_FLAGS), revision);
             }
         }

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link TcAttach} falls back to. It touches only what it made: the qdisc is created only when the interface has
  * none, and on close only this filter is deleted, then the qdisc too if this link created it and no filter is left.
  * Filters and qdiscs others made are never deleted. The program returns {@code TC_ACT_OK} (0) to accept,
- * {@code TC_ACT_SHOT} (2) to drop.
+ * {@code TC_ACT_SHOT} (2) to drop. A filter is not tied to a descriptor: if the process ends without closing this
+ * object, the filter stays until removed ({@code tc filter del dev IF ingress pref P handle H bpf}).
  *
  * <pre>{@code
  * try (TcNetlinkLink l = TcNetlinkLink.attach(prog, "eth0", TcDirection.EGRESS)) {

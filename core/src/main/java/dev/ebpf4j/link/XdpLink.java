@@ -75,7 +75,10 @@ public final class XdpLink implements Link {
     public enum Mechanism {
         /** A kernel {@code bpf_link}: pinnable, detached when its last reference goes. */
         BPF_LINK,
-        /** rtnetlink {@code IFLA_XDP}: stays until detached; this object detaches it on close. */
+        /**
+         * rtnetlink {@code IFLA_XDP}: stays until detached; this object detaches it on close (if the process ends
+         * first, it stays: remove it with {@code ip link set dev IF xdp off}).
+         */
         NETLINK
     }
 

@@ -105,7 +105,6 @@ public final class NetlinkSocket implements AutoCloseable {
     public Answer exchange(NetlinkMessage message, String operation) {
         int mySeq = ++seq;
         send(message.encode(mySeq, 0), operation);
-        boolean dump = message.isDump();
         List<NetlinkReply> out = new ArrayList<>();
         boolean interrupted = false;
         while (true) {
@@ -126,12 +125,7 @@ public final class NetlinkSocket implements AutoCloseable {
                     }
                     case Rtnl.NLMSG_OVERRUN -> throw new BpfException(operation + ": the netlink reply overran the "
                             + "socket buffer", Errno.ENOBUFS.number());
-                    default -> {
-                        out.add(r);
-                        if (!dump && (r.flags() & Rtnl.NLM_F_MULTI) == 0 && (message.flags() & Rtnl.NLM_F_ACK) == 0) {
-                            return new Answer(0, null, out, interrupted);
-                        }
-                    }
+                    default -> out.add(r);
                 }
             }
         }

@@ -10,7 +10,9 @@ import java.util.List;
  * <pre>{@code
  * try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
  *     boolean hasClsact = TrafficControl.qdiscs(nl, ifindex).stream().anyMatch(TrafficControl.Qdisc::isClsact);
- *     TrafficControl.Filter f = TrafficControl.addBpfFilter(nl, ifindex, parent, 0, 0, progFd, "count", true, "eth0");
+ *     TrafficControl.AddedFilter added = TrafficControl.addBpfFilter(nl, ifindex, parent, 0, 0, progFd, "count",
+ *             true, "eth0");
+ *     if (added.answer().ok()) System.out.println("priority " + added.filter().priority());
  * }
  * }</pre>
  */
