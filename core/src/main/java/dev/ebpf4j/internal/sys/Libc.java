@@ -28,6 +28,9 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int O_NONBLOCK = 0x800;
 
+    /** Size of an interface name buffer including the terminating NUL ({@code IF_NAMESIZE}). */
+    public static final int IF_NAMESIZE = 16;
+
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
@@ -77,6 +80,10 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle IF_INDEXTONAME = downcall("if_indextoname",
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle SYSCONF = downcall("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -272,6 +279,27 @@ public final class Libc {
     public static int ifNameToIndex(MemorySegment name) {
         try {
             return (int) IF_NAMETOINDEX.invokeExact(state(), name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Writes the name of interface {@code ifindex} into {@code buf} (at least {@link #IF_NAMESIZE} bytes); returns
+     * {@code buf}'s address, or a null pointer (errno ENXIO) when there is no such interface.
+     */
+    public static MemorySegment ifIndexToName(int ifindex, MemorySegment buf) {
+        try {
+            return (MemorySegment) IF_INDEXTONAME.invokeExact(state(), ifindex, buf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code getsockname(fd, addr, lenInOut)}: the local address a socket is bound to. */
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment len) {
+        try {
+            return (int) GETSOCKNAME.invokeExact(state(), fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
