@@ -17,8 +17,8 @@ import java.util.List;
  * {@code lddw} needs its second slot, and that slot's opcode, registers and offset must be zero.
  *
  * <pre>{@code
- * MemorySegment text = elf.sectionData(elf.section("xdp"));
- * List<Instruction> prog = InstructionDecoder.decode(text, elf.header().byteOrder(), "xdp");
+ * ElfSection xdp = elf.section("xdp").orElseThrow();
+ * List<Instruction> prog = InstructionDecoder.decode(elf.data(xdp), elf.byteOrder(), xdp.name());
  * }</pre>
  */
 public final class InstructionDecoder {

@@ -23,7 +23,8 @@ import static dev.ebpf4j.elf.ElfConstants.*;
  * @param visibility    st_other & 3 ({@link ElfConstants#STV_DEFAULT}, ...)
  * @param sectionIndex  the defining section (SHN_XINDEX already resolved), or SHN_UNDEF/SHN_ABS/SHN_COMMON
  * @param version       the GNU version name from the version tables, or null (static tables, unversioned symbols)
- * @param hiddenVersion true when the version is hidden (a non-default {@code name@VERSION})
+ * @param hiddenVersion true when the version is not this object's default definition of the name: a hidden
+ *                      version ({@code name@VERSION}) or a version required from another object
  */
 public record ElfSymbol(int index, String name, long value, long size, int type, int binding, int visibility,
                         int sectionIndex, String version, boolean hiddenVersion) {
@@ -59,10 +60,13 @@ public record ElfSymbol(int index, String name, long value, long size, int type,
         return at < 0 || name.startsWith("@@", at);
     }
 
-    /** The name as {@code nm -D} prints it: {@code malloc@@GLIBC_2.2.5}, {@code memcpy@GLIBC_2.2.5}, or bare. */
+    /**
+     * The name as {@code readelf -s} prints it: {@code malloc@@GLIBC_2.2.5}, {@code memcpy@GLIBC_2.2.5}, or bare
+     * (also for the symbols that name a version definition itself, such as {@code GLIBC_2.2.5}).
+     */
     public String qualifiedName() {
         String v = versionName();
-        if (v == null) return baseName();
+        if (v == null || v.equals(baseName())) return baseName();
         return baseName() + (isDefaultVersion() && isDefined() ? "@@" : "@") + v;
     }
 }

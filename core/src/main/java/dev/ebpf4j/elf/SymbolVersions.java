@@ -2,7 +2,9 @@ package dev.ebpf4j.elf;
 
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.ebpf4j.elf.ElfConstants.*;
 
@@ -18,10 +20,12 @@ final class SymbolVersions {
 
     private final int[] indices;
     private final Map<Integer, String> names;
+    private final Set<Integer> required;
 
-    private SymbolVersions(int[] indices, Map<Integer, String> names) {
+    private SymbolVersions(int[] indices, Map<Integer, String> names, Set<Integer> required) {
         this.indices = indices;
         this.names = names;
+        this.required = required;
     }
 
     /** The versions for {@code dynsym}, or null when the file has no version table for it. */
@@ -42,8 +46,10 @@ final class SymbolVersions {
 
         Map<Integer, String> names = new HashMap<>();
         for (ElfSection s : elf.sectionsOfType(SHT_GNU_VERDEF)) readDefinitions(elf, s, names);
-        for (ElfSection s : elf.sectionsOfType(SHT_GNU_VERNEED)) readRequirements(elf, s, names);
-        return new SymbolVersions(indices, names);
+        Map<Integer, String> requirements = new HashMap<>();
+        for (ElfSection s : elf.sectionsOfType(SHT_GNU_VERNEED)) readRequirements(elf, s, requirements);
+        requirements.forEach(names::putIfAbsent);
+        return new SymbolVersions(indices, names, new HashSet<>(requirements.keySet()));
     }
 
     /** The version name of symbol {@code i}, or null for local/global (unversioned) symbols. */
@@ -53,8 +59,12 @@ final class SymbolVersions {
         return names.get(index);
     }
 
+    /**
+     * True unless symbol {@code i}'s version is this object's default definition of it: the version is hidden, or
+     * it is a version required from another object (readelf then prints {@code name@VERSION}, not {@code @@}).
+     */
     boolean hidden(int i) {
-        return (indices[i] & VERSYM_HIDDEN) != 0;
+        return (indices[i] & VERSYM_HIDDEN) != 0 || required.contains(indices[i] & ~VERSYM_HIDDEN);
     }
 
     private static void readDefinitions(ElfFile elf, ElfSection section, Map<Integer, String> names) {
