@@ -11,6 +11,10 @@ import static dev.ebpf4j.asm.SyntaxTables.*;
  * <p>An lddw of a map prints {@code map[id:N]} like bpftool does for loaded programs, where the kernel has replaced
  * the fd by the map id; before loading, N is whatever the instruction holds (an fd or 0). A call of a kfunc or a
  * bpf-to-bpf call appends the instruction's {@link Instruction#reference() reference} when it has one.
+ *
+ * <p>v4 instructions (sign-extending loads and moves, signed division, bswap, gotol) and load-acquire/store-release
+ * print as the Linux 6.18 printer does; Debian's bpftool 7.1 embeds an older printer and shows some of them as
+ * {@code BUG_ldx_91} or {@code BUG_alu64_d7}.
  */
 final class BpftoolSyntax {
     String format(Instruction in) {

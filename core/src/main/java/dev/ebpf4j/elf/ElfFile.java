@@ -281,21 +281,42 @@ public final class ElfFile {
 
     /** The NUL-terminated string at {@code offset} in the string table {@code stringTable}. */
     public String string(ElfSection stringTable, long offset) {
-        return strings(stringTable.index(), "string lookup").get(offset, "string lookup");
+        checkOwn(stringTable);
+        if (stringTable.type() != SHT_STRTAB) {
+            throw new IllegalArgumentException(stringTable.describe() + " is not a string table (type "
+                    + stringTable.type() + ")");
+        }
+        return stringTable(stringTable).get(offset, "string lookup");
     }
 
-    StringTable strings(int index, String user) {
-        if (index == 0) throw bytes.error(user, -1, "has no string table (sh_link is 0)");
+    /** The string table that {@code user}'s sh_link names. */
+    StringTable linkedStrings(ElfSection user) {
+        int index = user.link();
+        if (index == 0) throw headerError(user, "has no string table (sh_link is 0)");
         if (index < 0 || index >= sections.size()) {
-            throw bytes.error(user, -1, "refers to string table section " + index + ", which does not exist (the"
-                    + " file has " + sections.size() + " sections)");
+            throw headerError(user, "links to string table section " + Integer.toUnsignedString(index)
+                    + ", which does not exist (the file has " + sections.size() + " sections)");
         }
         ElfSection s = sections.get(index);
         if (s.type() != SHT_STRTAB) {
-            throw bytes.error(user, -1, "refers to " + s.describe() + " as its string table, but that section has"
-                    + " type " + s.type() + ", not SHT_STRTAB");
+            throw headerError(user, "links to " + s.describe() + " as its string table, but that section has type "
+                    + s.type() + ", not SHT_STRTAB");
         }
-        return stringTables.computeIfAbsent(index, i -> new StringTable(s, data(s), bytes));
+        return stringTable(s);
+    }
+
+    private StringTable stringTable(ElfSection s) {
+        return stringTables.computeIfAbsent(s.index(), i -> new StringTable(s, data(s), bytes));
+    }
+
+    /**
+     * An error about a field of {@code section}'s header: names the section and carries the file offset of its
+     * section header.
+     */
+    ObjectFormatException headerError(ElfSection section, String problem) {
+        long at = header.sectionHeaderOffset() + (long) section.index() * header.sectionHeaderEntrySize();
+        return bytes.error(section.name().isEmpty() ? "section " + section.index() : section.name(), at,
+                "section header (at file offset " + at + "): " + problem);
     }
 
     // ---- symbols, relocations, notes --------------------------------------------------------------------------

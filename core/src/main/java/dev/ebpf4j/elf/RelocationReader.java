@@ -27,24 +27,24 @@ final class RelocationReader {
         int expected = rela ? RELA_SIZE : REL_SIZE;
         long entrySize = section.entrySize() == 0 ? expected : section.entrySize();
         if (entrySize < expected) {
-            throw bytes.error(where, -1, "relocation entry size " + entrySize + " is smaller than an ELF64 "
+            throw elf.headerError(section, "relocation entry size " + entrySize + " is smaller than an ELF64 "
                     + (rela ? "RELA" : "REL") + " entry (" + expected + " bytes)");
         }
         if (Long.remainderUnsigned(section.size(), entrySize) != 0) {
-            throw bytes.error(where, -1, "size " + section.size() + " is not a multiple of the entry size "
+            throw elf.headerError(section, "size " + section.size() + " is not a multiple of the entry size "
                     + entrySize);
         }
         long symbolCount = Long.MAX_VALUE;
         if (section.link() != 0) {
             if (section.link() < 0 || section.link() >= elf.sections().size()) {
-                throw bytes.error(where, -1, "links to symbol table section " + section.link()
+                throw elf.headerError(section, "links to symbol table section " + section.link()
                         + ", which does not exist");
             }
             ElfSection symbols = elf.sections().get(section.link());
             if (symbols.type() != SHT_SYMTAB && symbols.type() != SHT_DYNSYM) {
-                throw bytes.error(where, -1, "links to " + symbols.describe() + ", which is not a symbol table");
+                throw elf.headerError(section, "links to " + symbols.describe() + ", which is not a symbol table");
             }
-            symbolCount = SymbolTableReader.count(bytes, symbols);
+            symbolCount = SymbolTableReader.count(elf, symbols);
         }
         ElfBytes entries = new ElfBytes(elf.data(section), elf.byteOrder(), elf.name());
         long count = Long.divideUnsigned(section.size(), entrySize);

@@ -19,26 +19,24 @@ final class SymbolTableReader {
     }
 
     /** Number of entries in a symbol table section, checked. */
-    static int count(ElfBytes bytes, ElfSection table) {
-        String where = sectionLabel(table);
+    static int count(ElfFile elf, ElfSection table) {
         if (table.entrySize() < SYMBOL_SIZE) {
-            throw bytes.error(where, -1, "symbol entry size " + table.entrySize() + " is smaller than the ELF64"
+            throw elf.headerError(table, "symbol entry size " + table.entrySize() + " is smaller than the ELF64"
                     + " symbol (" + SYMBOL_SIZE + " bytes)");
         }
         if (Long.remainderUnsigned(table.size(), table.entrySize()) != 0) {
-            throw bytes.error(where, -1, "size " + table.size() + " is not a multiple of the entry size "
+            throw elf.headerError(table, "size " + table.size() + " is not a multiple of the entry size "
                     + table.entrySize());
         }
         long count = Long.divideUnsigned(table.size(), table.entrySize());
-        if (count > Integer.MAX_VALUE) throw bytes.error(where, -1, "too many symbols: " + count);
+        if (count > Integer.MAX_VALUE) throw elf.headerError(table, "too many symbols: " + count);
         return (int) count;
     }
 
     static List<ElfSymbol> read(ElfFile elf, ElfBytes bytes, ElfSection table) {
         String where = sectionLabel(table);
-        int count = count(bytes, table);
-        if (table.link() == 0) throw bytes.error(where, -1, "symbol table has no string table (sh_link is 0)");
-        StringTable names = elf.strings(table.link(), where);
+        int count = count(elf, table);
+        StringTable names = elf.linkedStrings(table);
         MemorySegment data = elf.data(table);
         ElfBytes entries = new ElfBytes(data, elf.byteOrder(), elf.name());
         MemorySegment extendedIndices = null;
@@ -57,7 +55,7 @@ final class SymbolTableReader {
             String name = names.get(nameOffset, "symbol " + i + " of " + where);
             boolean extended = shndx == SHN_XINDEX;
             if (extended) {
-                if (extendedIndices == null) extendedIndices = extendedIndexTable(elf, bytes, table, count);
+                if (extendedIndices == null) extendedIndices = extendedIndexTable(elf, bytes, table, count, at);
                 shndx = new ElfBytes(extendedIndices, elf.byteOrder(), elf.name())
                         .s32(4L * i, "extended section indices of " + where);
             }
@@ -73,17 +71,17 @@ final class SymbolTableReader {
         return Collections.unmodifiableList(out);
     }
 
-    private static MemorySegment extendedIndexTable(ElfFile elf, ElfBytes bytes, ElfSection table, int count) {
+    private static MemorySegment extendedIndexTable(ElfFile elf, ElfBytes bytes, ElfSection table, int count,
+                                                    long symbolAt) {
         for (ElfSection s : elf.sectionsOfType(SHT_SYMTAB_SHNDX)) {
             if (s.link() == table.index()) {
                 if (Long.compareUnsigned(s.size(), 4L * count) < 0) {
-                    throw bytes.error(sectionLabel(s), -1, "has " + s.size() / 4 + " entries for " + count
-                            + " symbols");
+                    throw elf.headerError(s, "has " + s.size() / 4 + " entries for " + count + " symbols");
                 }
                 return elf.data(s);
             }
         }
-        throw bytes.error(sectionLabel(table), -1, "a symbol uses SHN_XINDEX but no SHT_SYMTAB_SHNDX section"
+        throw bytes.error(sectionLabel(table), symbolAt, "a symbol uses SHN_XINDEX but no SHT_SYMTAB_SHNDX section"
                 + " belongs to this table");
     }
 

@@ -38,7 +38,7 @@ final class SymbolVersions {
         String where = SymbolTableReader.sectionLabel(versym);
         ElfBytes table = view(elf, versym);
         if (versym.size() != 2L * symbolCount) {
-            throw table.error(where, -1, "has " + versym.size() / 2 + " entries for " + symbolCount
+            throw elf.headerError(versym, "has " + versym.size() / 2 + " entries for " + symbolCount
                     + " dynamic symbols");
         }
         int[] indices = new int[symbolCount];
@@ -70,7 +70,7 @@ final class SymbolVersions {
     private static void readDefinitions(ElfFile elf, ElfSection section, Map<Integer, String> names) {
         String where = SymbolTableReader.sectionLabel(section);
         ElfBytes d = view(elf, section);
-        StringTable strings = elf.strings(section.link(), where);
+        StringTable strings = elf.linkedStrings(section);
         long at = 0;
         long limit = section.size() / VERDEF_SIZE + 1;
         for (long n = 0; n < limit; n++) {
@@ -94,7 +94,7 @@ final class SymbolVersions {
     private static void readRequirements(ElfFile elf, ElfSection section, Map<Integer, String> names) {
         String where = SymbolTableReader.sectionLabel(section);
         ElfBytes d = view(elf, section);
-        StringTable strings = elf.strings(section.link(), where);
+        StringTable strings = elf.linkedStrings(section);
         long at = 0;
         long budget = section.size() / VERNEED_SIZE + 1;   // entries and auxiliary entries together
         while (budget-- > 0) {

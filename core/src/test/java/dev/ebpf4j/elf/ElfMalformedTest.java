@@ -269,7 +269,9 @@ class ElfMalformedTest {
     void symbolTableProblems() {
         Sample s = new Sample(ByteOrder.LITTLE_ENDIAN);
         int header = (int) s.sectionHeader(s.symtab);
-        fails(s.with(b -> b.putInt(header + 40, 0)), "has no string table");
+        ObjectFormatException noStrings = fails(s.with(b -> b.putInt(header + 40, 0)), "has no string table");
+        assertEquals(".symtab", noStrings.section());
+        assertEquals(header, noStrings.offset(), "points at the section header");
         fails(s.with(b -> b.putInt(header + 40, s.text)), "not SHT_STRTAB");
         fails(s.with(b -> b.putInt(header + 40, 1000)), "does not exist");
         fails(s.with(b -> b.putLong(header + 56, 0)), "entry size 0");
