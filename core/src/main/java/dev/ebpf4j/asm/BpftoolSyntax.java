@@ -57,6 +57,10 @@ final class BpftoolSyntax {
         String operator = in.offset() == 1 && SIGNED_ALU_OPERATORS.containsKey(operation)
                 ? SIGNED_ALU_OPERATORS.get(operation) : ALU_OPERATORS.get(operation);
         if (!regSource) return r + "" + in.dst() + " " + operator + " " + in.imm();
+        if (operation == MOV && wide && in.offset() == ADDR_SPACE_CAST) {
+            return "r" + in.dst() + " = addr_space_cast(r" + in.src() + ", " + (in.imm() >>> 16) + ", "
+                    + (in.imm() & 0xffff) + ")";
+        }
         String cast = operation == MOV ? MOVSX_CASTS.getOrDefault((int) in.offset(), "") : "";
         return r + "" + in.dst() + " " + operator + " " + cast + r + in.src();
     }

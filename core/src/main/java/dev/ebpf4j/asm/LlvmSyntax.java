@@ -61,6 +61,10 @@ final class LlvmSyntax {
             return "r" + in.dst() + " = " + name + in.imm() + " r" + in.dst();
         }
         if (operation == NEG) return dst + " = -" + dst;
+        if (operation == MOV && regSource && wide && in.offset() == ADDR_SPACE_CAST) {
+            return dst + " = addr_space_cast(" + register(in.src(), false) + ", 0x" + Integer.toHexString(
+                    in.imm() >>> 16) + ", 0x" + Integer.toHexString(in.imm() & 0xffff) + ")";
+        }
         if (operation == MOV && regSource && in.offset() != 0) {
             String cast = MOVSX_CASTS.get((int) in.offset());
             if (cast == null || (!wide && in.offset() == 32)) return UNKNOWN;

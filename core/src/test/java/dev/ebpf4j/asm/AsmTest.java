@@ -138,6 +138,7 @@ class AsmTest {
                 .atomic(1, LOAD_ACQ, R1, 0, R2).atomic(2, STORE_REL, R1, 0, R2)
                 .ldMapValue(R1, 5, 12).ldBtfId(R1, 77).ldAbs(2, 12).ldInd(1, R3, 4)
                 .callKfunc(1234, 1).callx(R3).call(HelperFunction.KTIME_GET_NS)
+                .addrSpaceCast(R1, R2, 0, 1)
                 .build();
         int[][] expected = {
                 {0x3f, 1, 2, 1, 0}, {0x94, 1, 0, 1, 7}, {0xbf, 1, 2, 16, 0}, {0xbc, 1, 2, 8, 0},
@@ -145,7 +146,7 @@ class AsmTest {
                 {0x89, 1, 2, -2, 0}, {0x62, 10, 0, -4, 9}, {0x7b, 10, 1, -8, 0},
                 {0xdb, 1, 2, 0, 0x01}, {0xc3, 1, 2, 0, 0xf1}, {0xd3, 1, 2, 0, 0x100}, {0xcb, 1, 2, 0, 0x110},
                 {0x18, 1, 2, 0, 5}, {0x18, 1, 3, 0, 77}, {0x28, 0, 0, 0, 12}, {0x50, 0, 3, 0, 4},
-                {0x85, 0, 2, 1, 1234}, {0x8d, 3, 0, 0, 0}, {0x85, 0, 0, 0, 5},
+                {0x85, 0, 2, 1, 1234}, {0x8d, 3, 0, 0, 0}, {0x85, 0, 0, 0, 5}, {0xbf, 1, 2, 1, 1},
         };
         assertEquals(expected.length, prog.size());
         for (int i = 0; i < expected.length; i++) {

@@ -194,6 +194,10 @@ class LlvmObjdumpComparisonTest {
                             for (int bits : wide ? new int[] {8, 16, 32} : new int[] {8, 16}) {
                                 out.add(new Instruction(code, 3, 4, bits, 0));
                             }
+                            if (wide) {
+                                out.add(new Instruction(code, 3, 4, ADDR_SPACE_CAST, 1));
+                                out.add(new Instruction(code, 3, 4, ADDR_SPACE_CAST, 1 << 16));
+                            }
                         }
                     } else {
                         out.add(new Instruction(code, 3, 0, 0, 0x7f));
