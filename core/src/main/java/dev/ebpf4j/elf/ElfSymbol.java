@@ -18,9 +18,9 @@ import static dev.ebpf4j.elf.ElfConstants.*;
  * @param name          the name as the string table holds it
  * @param value         st_value (an address in linked files, a section offset in relocatable ones)
  * @param size          st_size
- * @param type          st_info & 0xf ({@link ElfConstants#STT_FUNC}, ...)
- * @param binding       st_info >> 4 ({@link ElfConstants#STB_GLOBAL}, ...)
- * @param visibility    st_other & 3 ({@link ElfConstants#STV_DEFAULT}, ...)
+ * @param type          {@code st_info & 0xf} ({@link ElfConstants#STT_FUNC}, ...)
+ * @param binding       {@code st_info >> 4} ({@link ElfConstants#STB_GLOBAL}, ...)
+ * @param visibility    {@code st_other & 3} ({@link ElfConstants#STV_DEFAULT}, ...)
  * @param sectionIndex  the defining section (SHN_XINDEX already resolved), or SHN_UNDEF/SHN_ABS/SHN_COMMON
  * @param version       the GNU version name from the version tables, or null (static tables, unversioned symbols)
  * @param hiddenVersion true when the version is not this object's default definition of the name: a hidden
