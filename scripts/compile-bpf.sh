@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Compiles every *.bpf.c under SRC_DIR into OUT_DIR/NAME.bpf.o with clang (-target bpf -g -O2), and every plain *.c
 # under SRC_DIR/native into OUT_DIR/native/NAME with the host compiler (test binaries for uprobes and the like).
+# A .bpf.c whose first line is `// ebpf4j-cflags: FLAGS` gets FLAGS appended to the clang command (e.g. -mcpu=v4,
+# or -target bpfeb, which overrides the default target).
 # Usage: compile-bpf.sh SRC_DIR OUT_DIR [CLANG]
 # Build-time only: ebpf4j never runs clang at run time unless asked to compile C text.
 set -euo pipefail
@@ -15,8 +17,11 @@ for c in "$src"/*.bpf.c; do
   name="$(basename "$c" .c)"
   o="$out/$name.o"
   if [ ! -f "$o" ] || [ "$c" -nt "$o" ] || [ -n "$(find "$src" -name '*.h' -newer "$o" -print -quit)" ]; then
+    extra=()
+    first_line="$(head -n 1 "$c")"
+    case "$first_line" in "// ebpf4j-cflags:"*) read -r -a extra <<< "${first_line#// ebpf4j-cflags:}";; esac
     "$clang" -target bpf -g -O2 -Wall -Werror -D__TARGET_ARCH_"$target_arch" -I"$src" -I/usr/include/"$multiarch" \
-      -c "$c" -o "$o"
+      "${extra[@]}" -c "$c" -o "$o"
   fi
 done
 if [ -d "$src/native" ]; then

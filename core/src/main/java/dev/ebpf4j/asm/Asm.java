@@ -148,6 +148,17 @@ public final class Asm {
         return add(ALU | MOV | X, dst, src, checkBits(bits, 8, 16), 0);
     }
 
+    /**
+     * {@code dst = addr_space_cast(src, dstAddressSpace, srcAddressSpace)} (Linux 6.9, BPF arena): converts a pointer
+     * between the kernel (0) and arena user (1) address spaces.
+     */
+    public Asm addrSpaceCast(Register dst, Register src, int dstAddressSpace, int srcAddressSpace) {
+        if ((dstAddressSpace & ~0xffff) != 0 || (srcAddressSpace & ~0xffff) != 0) {
+            throw new IllegalArgumentException("address spaces are 16-bit numbers");
+        }
+        return add(ALU64 | MOV | X, dst, src, ADDR_SPACE_CAST, (dstAddressSpace << 16) | srcAddressSpace);
+    }
+
     /** Convert to little-endian: {@code dst = htole{bits}(dst)}. */
     public Asm toLe(Register dst, int bits) {
         return add(ALU | END | TO_LE, dst, Register.R0, 0, checkBits(bits, 16, 32, 64));

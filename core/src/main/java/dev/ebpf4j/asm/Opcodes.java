@@ -93,6 +93,12 @@ public final class Opcodes {
     /** {@code store_release} (Linux 6.15). */
     public static final int STORE_REL = 0x110;
 
+    /**
+     * Offset of {@code ALU64 | MOV | X} that makes it {@code addr_space_cast} (Linux 6.9, BPF arena): the immediate
+     * holds {@code dst_address_space << 16 | src_address_space}.
+     */
+    public static final int ADDR_SPACE_CAST = 1;
+
     // Pseudo source register values of lddw.
     public static final int PSEUDO_MAP_FD = 1;
     public static final int PSEUDO_MAP_VALUE = 2;
