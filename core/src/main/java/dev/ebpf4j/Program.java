@@ -158,8 +158,8 @@ public final class Program implements AutoCloseable {
     /** The instructions as the kernel rewrote them after verification ("xlated"), empty without CAP_SYS_ADMIN. */
     public List<Instruction> xlatedInstructions() {
         byte[] raw = infoArray(20, 32, 1);
-        return raw.length == 0 ? List.of() : dev.ebpf4j.asm.InstructionDecoder.decode(raw, ByteOrder.nativeOrder(),
-                what + " xlated");
+        return raw.length == 0 ? List.of() : dev.ebpf4j.asm.InstructionDecoder.decode(MemorySegment.ofArray(raw),
+                ByteOrder.nativeOrder(), what + " xlated");
     }
 
     /** The JIT-compiled machine code, empty when not JIT-compiled or not permitted. */
