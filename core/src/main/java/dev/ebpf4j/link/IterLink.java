@@ -60,7 +60,7 @@ public final class IterLink implements Link {
     public static int targetBtfId(String target) {
         ProgramChecks.requireName(target, "iterator target", KIND);
         return KernelTypeIds.vmlinux().find(KernelTypeIds.KIND_FUNC, "bpf_iter_" + target).orElseThrow(() ->
-                new NotSupportedException("BPF iterator '" + target + "'", "5.8", "the kernel's BTF has no function "
+                new NotSupportedException("BPF iterator '" + target + "'", "", "the kernel's BTF has no function "
                         + "bpf_iter_" + target + ", so the kernel has no such iterator target"));
     }
 

@@ -70,7 +70,7 @@ public final class RawTracepointLink implements Link {
         if (r < 0) {
             int errno = (int) -r;
             if (errno == Errno.ENOENT.number()) {
-                throw new NotSupportedException("raw tracepoint " + name, "4.17", "this kernel has no tracepoint '"
+                throw new NotSupportedException("raw tracepoint " + name, "", "this kernel has no tracepoint '"
                         + name + "'" + NearMisses.hint(name, TracefsEvents.allNames())).withContext(what);
             }
             throw Bpf.error(BpfCommand.RAW_TRACEPOINT_OPEN, errno, "attaching " + what, Capabilities.CAP_PERFMON);
@@ -120,7 +120,7 @@ public final class RawTracepointLink implements Link {
     public static int tpBtfTypeId(String name) {
         ProgramChecks.requireName(name, "tp_btf tracepoint name", KIND);
         return KernelTypeIds.vmlinux().find(KernelTypeIds.KIND_TYPEDEF, "btf_trace_" + name).orElseThrow(() ->
-                new NotSupportedException("tp_btf tracepoint " + name, "5.5", "the kernel's BTF has no typedef btf_trace_"
+                new NotSupportedException("tp_btf tracepoint " + name, "", "the kernel's BTF has no typedef btf_trace_"
                         + name + ", so it has no tracepoint '" + name + "'"
                         + NearMisses.hint(name, TracefsEvents.allNames())));
     }

@@ -93,7 +93,7 @@ public final class TracingLink implements Link {
         ProgramChecks.requireName(target, kind.section + " target function", LINK_KIND);
         String func = kind.btfPrefix + target;
         return KernelTypeIds.vmlinux().find(KernelTypeIds.KIND_FUNC, func).orElseThrow(() ->
-                new NotSupportedException(kind.section + " target " + target, "5.5", "the kernel's BTF has no "
+                new NotSupportedException(kind.section + " target " + target, "", "the kernel's BTF has no "
                         + "function '" + func + "'" + (kind == Kind.LSM ? " (no such LSM hook)" : "")
                         + "; only functions in the kernel's BTF can be traced this way"));
     }
