@@ -110,7 +110,7 @@ public final class IterLink implements Link {
         String what = "iterator" + param + " → " + program.describe();
         if (r < 0) {
             int errno = (int) -r;
-            if (errno == Errno.EINVAL.number() && fill == null) {
+            if ((errno == Errno.EINVAL.number() || errno == Errno.EBADF.number()) && fill == null) {
                 throw new BpfException("attaching " + what + ": bpf(BPF_LINK_CREATE) failed: " + Errno.describe(errno)
                         + " (map-element iterators need a map: IterLink.attach(program, map); kernels before 5.8 "
                         + "have no iterators)", errno);

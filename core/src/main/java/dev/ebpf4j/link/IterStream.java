@@ -26,8 +26,8 @@ final class IterStream extends InputStream {
 
     private final Fd fd;
     private final String what;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment buffer = arena.allocate(BUFFER);
+    /** Freed by the GC once the stream is unreachable, so an unclosed stream leaks nothing but its fd (Fd's cleaner). */
+    private final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER);
     private int pos;
     private int limit;
     private boolean eof;
@@ -89,6 +89,5 @@ final class IterStream extends InputStream {
         if (closed) return;
         closed = true;
         fd.close();
-        arena.close();
     }
 }

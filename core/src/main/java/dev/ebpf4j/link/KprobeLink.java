@@ -51,7 +51,13 @@ public final class KprobeLink implements Link {
     public static final int MAX_ACTIVE_LIMIT = 4096;
     private static final int KPROBE_MULTI_RETURN = 1;
 
-    /** How kprobes can be created on this kernel. */
+    /**
+     * How kprobes can be created on this kernel.
+     *
+     * <pre>{@code
+     * if (KprobeLink.mechanism().isEmpty()) useTracepointsInstead();
+     * }</pre>
+     */
     public enum Mechanism {
         /** perf_event_open on the kprobe PMU ({@code /sys/bus/event_source/devices/kprobe}). */
         PMU,

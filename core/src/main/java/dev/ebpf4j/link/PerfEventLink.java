@@ -34,12 +34,17 @@ public final class PerfEventLink implements Link {
     /**
      * Which event to sample, how often, and where.
      *
+     * <pre>{@code
+     * PerfEventLink.Options.cpuClock().period(100_000).pid(tid);   // one thread, every 100 µs of its CPU time
+     * PerfEventLink.Options.cpuClock().frequency(99).cpu(0);        // CPU 0 only, 99 Hz
+     * }</pre>
+     *
      * @param type      perf event type ({@link PerfEvents#TYPE_SOFTWARE}, {@link PerfEvents#TYPE_HARDWARE}, ...)
      * @param config    event within the type ({@link PerfEvents#SW_CPU_CLOCK}, ...)
      * @param frequency samples per second (0 when {@code period} is used)
      * @param period    events between samples (0 when {@code frequency} is used)
      * @param cpus      CPUs to sample on; null = every online CPU (or any CPU the process runs on, with a pid)
-     * @param pid       only this process or thread (-1 = everything on the CPUs)
+     * @param pid       only this thread (a thread id; a process id names its main thread), -1 = everything on the CPUs
      */
     public record Options(int type, long config, long frequency, long period, BitSet cpus, int pid) {
         public Options {

@@ -38,7 +38,13 @@ import java.util.Optional;
 public final class TracingLink implements Link {
     private static final String LINK_KIND = "TracingLink";
 
-    /** The trampoline attach kinds, with their program type, attach type and section prefix. */
+    /**
+     * The trampoline attach kinds, with their program type, attach type and section prefix.
+     *
+     * <pre>{@code
+     * ProgramSpec.Builder b = TracingLink.programSpec(TracingLink.Kind.FEXIT, "do_unlinkat");
+     * }</pre>
+     */
     public enum Kind {
         FENTRY(ProgramType.TRACING, AttachType.TRACE_FENTRY, "fentry", ""),
         FEXIT(ProgramType.TRACING, AttachType.TRACE_FEXIT, "fexit", ""),

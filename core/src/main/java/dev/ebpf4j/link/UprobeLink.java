@@ -34,7 +34,13 @@ import java.util.Optional;
 public final class UprobeLink implements Link {
     private static final String KIND = "UprobeLink";
 
-    /** How uprobes can be created on this kernel. */
+    /**
+     * How uprobes can be created on this kernel.
+     *
+     * <pre>{@code
+     * boolean pmu = UprobeLink.mechanism().orElseThrow() == UprobeLink.Mechanism.PMU;
+     * }</pre>
+     */
     public enum Mechanism {
         /** perf_event_open on the uprobe PMU ({@code /sys/bus/event_source/devices/uprobe}). */
         PMU,
