@@ -1,40 +1,45 @@
-/*
- * A uprobe target for tests: calls ebpf4j_uprobe_target(x) once for every integer given on the command line and
- * prints each result as "ebpf4j_uprobe_target(X) = Y". With "--wait" as the first argument it first reads one line
- * from stdin, so a test can attach a pid-filtered probe before any call happens.
- *
- *   uprobe_target 1 2 3            ->  ebpf4j_uprobe_target(1) = 3 ...
- *   echo go | uprobe_target --wait 7
- */
+// Target process for uprobe tests.
+//
+//   uprobe_target N VALUE [wait]
+//
+// Calls ebpf4j_uprobe_target(VALUE + i) for i = 0 .. N-1 (it returns x * 2 + 1) and getpid() once per call, printing
+// each result on its own line, then exits. With "wait" it first prints "ready <pid>" and waits for a line on stdin,
+// so that a test can attach probes to this very process before the calls happen.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* Counts calls; a data symbol in the writable segment, whose file offset differs from its address. */
-volatile int ebpf4j_uprobe_calls = 1;
+#if defined(__GNUC__) && !defined(__clang__)
+#define KEEP __attribute__((noinline, noipa, used))
+#else
+#define KEEP __attribute__((noinline, used))
+#endif
 
-__attribute__((noinline)) int ebpf4j_uprobe_target(int x)
-{
-    /* keeps the compiler from folding the call away or cloning the function */
-    __asm__ volatile("" : "+r"(x));
-    ebpf4j_uprobe_calls++;
-    return 2 * x + 1;
+KEEP int ebpf4j_uprobe_target(int x) {
+    __asm__ volatile("" ::: "memory");
+    return x * 2 + 1;
 }
 
-int main(int argc, char **argv)
-{
-    int first = 1;
-    if (argc > 1 && strcmp(argv[1], "--wait") == 0) {
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s N VALUE [wait]\n", argv[0]);
+        return 2;
+    }
+    int n = atoi(argv[1]);
+    int value = atoi(argv[2]);
+    if (argc > 3 && strcmp(argv[3], "wait") == 0) {
         char line[64];
-        if (fgets(line, sizeof line, stdin) == NULL) {
-            /* stdin closed: run anyway */
-        }
-        first = 2;
-    }
-    for (int i = first; i < argc; i++) {
-        int x = atoi(argv[i]);
-        printf("ebpf4j_uprobe_target(%d) = %d\n", x, ebpf4j_uprobe_target(x));
+        printf("ready %d\n", (int) getpid());
         fflush(stdout);
+        if (fgets(line, sizeof line, stdin) == NULL) return 3;
     }
-    return 0;
+    long pids = 0;
+    for (int i = 0; i < n; i++) {
+        int r = ebpf4j_uprobe_target(value + i);
+        pids += getpid();
+        printf("%d\n", r);
+    }
+    fflush(stdout);
+    return n > 0 && pids <= 0 ? 1 : 0;
 }

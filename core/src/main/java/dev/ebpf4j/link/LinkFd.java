@@ -62,7 +62,11 @@ final class LinkFd {
         return pinnedAt != null;
     }
 
-    /** BPF_LINK_DETACH, then close. A link already detached by the kernel (device gone) is fine. */
+    /**
+     * BPF_LINK_DETACH, then close. A link already detached by the kernel (device gone) is fine. Link types the kernel
+     * cannot force-detach (tracing, raw_tracepoint, iter, perf_event: EOPNOTSUPP) are released by removing this
+     * object's pin and closing the fd, which detaches them unless something else still holds them.
+     */
     void detach() {
         if (fd.isClosed()) return;
         MemorySegment a = CallScratch.get().attr(BpfAttr.SINGLE_SIZE);
@@ -70,7 +74,8 @@ final class LinkFd {
         long r = Bpf.call(BpfCommand.LINK_DETACH, a, BpfAttr.SINGLE_SIZE);
         unpin();
         fd.close();
-        if (r < 0 && -r != dev.ebpf4j.Errno.ENOLINK.number() && -r != dev.ebpf4j.Errno.EINVAL.number()) {
+        if (r < 0 && -r != dev.ebpf4j.Errno.ENOLINK.number() && -r != dev.ebpf4j.Errno.EINVAL.number()
+                && -r != dev.ebpf4j.Errno.EOPNOTSUPP.number()) {
             throw Bpf.error(BpfCommand.LINK_DETACH, (int) -r, "detaching " + what,
                     dev.ebpf4j.internal.sys.Capabilities.CAP_BPF);
         }

@@ -41,7 +41,7 @@ class ElfFileTest {
     static Stream<Path> realFiles() throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path p : List.of(Path.of("/usr/bin/ls"), LIBC, LIBJVM)) if (Files.isRegularFile(p)) files.add(p);
-        files.add(TestObjects.nativeBinary("uprobe_target"));
+        files.add(TestObjects.nativeBinary("elf_target"));
         try (Stream<Path> objects = Files.list(TestObjects.dir())) {
             objects.filter(p -> p.toString().endsWith(".bpf.o")).sorted().forEach(files::add);
         }

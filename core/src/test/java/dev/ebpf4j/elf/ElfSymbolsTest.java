@@ -49,7 +49,7 @@ class ElfSymbolsTest {
 
     @Test
     void uprobeTargetFunctionAndData() {
-        Path binary = TestObjects.nativeBinary("uprobe_target");
+        Path binary = TestObjects.nativeBinary("elf_target");
         long offset = ElfSymbols.fileOffset(binary, TARGET);
         assertEquals(offsetFromBinutils(binary, TARGET, false), offset);
         SymbolLocation loc = ElfSymbols.locate(binary, TARGET);
@@ -67,9 +67,9 @@ class ElfSymbolsTest {
     @Test
     void nonPieExecutableMapsAddressesToOffsets(@TempDir Path dir) throws IOException {
         assumeTrue(ExternalTools.onPath("cc"), "no C compiler (cc)");
-        Path source = Path.of("src/test/bpf/native/uprobe_target.c").toAbsolutePath();
+        Path source = Path.of("src/test/bpf/native/elf_target.c").toAbsolutePath();
         assumeTrue(Files.isRegularFile(source), "run from the core module directory");
-        Path binary = dir.resolve("uprobe_target_nopie");
+        Path binary = dir.resolve("elf_target_nopie");
         ExternalTools.run("cc", "-O1", "-g", "-fno-inline", "-no-pie", "-o", binary.toString(), source.toString());
         SymbolLocation loc = ElfSymbols.locate(binary, TARGET);
         assertEquals(offsetFromBinutils(binary, TARGET, false), loc.fileOffset());
@@ -114,7 +114,7 @@ class ElfSymbolsTest {
 
     @Test
     void notFoundListsNearbyNames() {
-        Path binary = TestObjects.nativeBinary("uprobe_target");
+        Path binary = TestObjects.nativeBinary("elf_target");
         SymbolNotFoundException e = assertThrows(SymbolNotFoundException.class,
                 () -> ElfSymbols.fileOffset(binary, "ebpf4j_uprobe_targte"));
         assertTrue(e.getMessage().startsWith("symbol 'ebpf4j_uprobe_targte' not found in " + binary), e.getMessage());
@@ -130,7 +130,7 @@ class ElfSymbolsTest {
 
     @Test
     void importedSymbolIsExplained() {
-        Path binary = TestObjects.nativeBinary("uprobe_target");
+        Path binary = TestObjects.nativeBinary("elf_target");
         SymbolNotFoundException e = assertThrows(SymbolNotFoundException.class,
                 () -> ElfSymbols.locate(binary, "printf"));
         assertTrue(e.getMessage().contains("imported"), e.getMessage());
@@ -151,7 +151,7 @@ class ElfSymbolsTest {
 
     @Test
     void functionsListsDefinedFunctions() {
-        ElfFile elf = ElfFile.read(TestObjects.nativeBinary("uprobe_target"));
+        ElfFile elf = ElfFile.read(TestObjects.nativeBinary("elf_target"));
         List<String> names = ElfSymbols.functions(elf).stream().map(SymbolLocation::name).toList();
         assertTrue(names.contains(TARGET) && names.contains("main"), names.toString());
         assertTrue(!names.contains("printf"), "imported functions are not listed");
@@ -159,7 +159,7 @@ class ElfSymbolsTest {
 
     @Test
     void addressesWithoutFileBytes() {
-        ElfFile elf = ElfFile.read(TestObjects.nativeBinary("uprobe_target"));
+        ElfFile elf = ElfFile.read(TestObjects.nativeBinary("elf_target"));
         ElfSegment writable = elf.segments().stream()
                 .filter(g -> g.isLoadable() && g.memorySize() > g.fileSize()).findFirst().orElseThrow();
         long bss = writable.virtualAddress() + writable.fileSize();
