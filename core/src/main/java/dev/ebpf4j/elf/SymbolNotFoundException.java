@@ -1,6 +1,6 @@
 package dev.ebpf4j.elf;
 
-import dev.ebpf4j.BpfException;
+import dev.ebpf4j.BpfArgumentException;
 
 import java.util.List;
 
@@ -14,7 +14,7 @@ import java.util.List;
  * // symbol 'readlien' not found in /usr/bin/bash; nearby: readline, ...
  * }</pre>
  */
-public class SymbolNotFoundException extends BpfException {
+public class SymbolNotFoundException extends BpfArgumentException {
     private final String symbol;
     private final String file;
     private final List<String> nearby;

@@ -229,8 +229,8 @@ class UprobeLinkKernelTest {
                     type.getMessage());
             BpfArgumentException sym = assertThrows(BpfArgumentException.class,
                     () -> UprobeLink.attach(kp, bin(), "ebpf4j_uprobe_targe"));
-            assertTrue(sym.getMessage().contains("no symbol 'ebpf4j_uprobe_targe'"), sym.getMessage());
-            assertTrue(sym.getMessage().contains("similar names: ebpf4j_uprobe_target"), sym.getMessage());
+            assertTrue(sym.getMessage().contains("symbol 'ebpf4j_uprobe_targe' not found"), sym.getMessage());
+            assertTrue(sym.getMessage().contains("nearby: ebpf4j_uprobe_target"), sym.getMessage());
             assertThrows(BpfArgumentException.class, () -> UprobeLink.attach(kp, Path.of("/no/such/file"), FUNC));
             assertThrows(BpfArgumentException.class,
                     () -> UprobeLink.attach(kp, UprobeLink.Options.symbol(bin(), FUNC).pid(0)));
