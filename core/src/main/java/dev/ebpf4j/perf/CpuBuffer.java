@@ -43,6 +43,11 @@ final class CpuBuffer {
     private long tail;
     long samples;
     long lost;
+    /**
+     * Records were left unread by the last {@link #consume} (the per-call maximum was reached). The kernel signals
+     * readiness once per wake-up, so the reader must come back for them without waiting.
+     */
+    boolean leftover;
 
     private CpuBuffer(int cpu, Fd fd, MemorySegment mapping, long page, Arena arena) {
         this.cpu = cpu;
@@ -117,6 +122,7 @@ final class CpuBuffer {
                 if (stop.getAsBoolean()) break;
             }
         } finally {
+            leftover = pos < head;
             tail = pos;
             LONG.setRelease(meta, DATA_TAIL, pos);
         }

@@ -102,6 +102,12 @@ public final class PerfBufferReader implements AutoCloseable {
         lock.lock();
         try {
             checkOpen();
+            int first = 0;
+            for (CpuBuffer c : buffers) {
+                if (c.leftover) first += c.consume(sample, onSample, onLost, maxRecordsPerCpu, closing);
+                if (closed) return first;
+            }
+            if (first > 0) return first;
             long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
             while (true) {
                 int wait = remainingMillis(deadline);

@@ -42,6 +42,8 @@ final class MappedRing {
     private long consumerPos;
     long records;
     long discarded;
+    /** Whether the last {@link #consume} moved the consumer position (delivered or skipped records). */
+    boolean progressed;
 
     private MappedRing(int index, String what, Fd fd, MemorySegment consumerPage, MemorySegment producerPage,
                        long size, RecordHandler handler) {
@@ -133,6 +135,7 @@ final class MappedRing {
                 }
             }
         } finally {
+            progressed = cons != consumerPos;
             consumerPos = cons;
             if (cons != published) LONG.setRelease(consumerPage, 0L, cons);
         }

@@ -91,24 +91,28 @@ public final class RingBufferReader implements AutoCloseable {
         lock.lock();
         try {
             checkOpen();
-            int n = consumeAll();
-            if (n > 0 || timeoutMillis == 0) return n;
             long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
             while (true) {
+                int n = consumeAll();
+                if (n > 0 || closed) return n;
+                // Only skipped (discarded) records: look again before sleeping. The kernel wakes a waiting consumer
+                // only for a record submitted at the published consumer position, so waiting is safe only once a
+                // pass found nothing new to move past.
+                if (progressed()) continue;
                 int wait = remainingMillis(deadline);
-                int ready = epoll.await(wait);
+                if (wait == 0) return 0;
+                epoll.await(wait);
                 checkOpen();
-                for (int i = 0; i < ready; i++) {
-                    n += rings[(int) epoll.data(i)].consume(record, maxRecordsPerRing, closingFlag);
-                    if (closed) return n;
-                }
-                if (n > 0) return n;
-                if (wait == 0 || System.nanoTime() - deadline >= 0) return 0;
             }
         } finally {
             releaseIfClosed();
             lock.unlock();
         }
+    }
+
+    private boolean progressed() {
+        for (MappedRing r : rings) if (r.progressed) return true;
+        return false;
     }
 
     private static int remainingMillis(long deadline) {

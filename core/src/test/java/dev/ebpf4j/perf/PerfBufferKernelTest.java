@@ -236,6 +236,69 @@ class PerfBufferKernelTest {
     }
 
     @Test
+    void maxRecordsPerCpuBoundsEachBatchAndPollReturnsForTheRest() {
+        try (BpfMap seq = EventProgram.sequenceMap();
+             BpfMap perf = BpfMap.create(MapSpec.perfEventArray("pbmax"));
+             Program prog = EventProgram.forThisThread(seq).perf(perf).load();
+             TestTracepoint tp = TestTracepoint.getppid(prog)) {
+            Collector c = new Collector(8);
+            try (PerfBufferReader reader = PerfBufferReader.builder(perf).maxRecordsPerCpu(10).onSample(c).build()) {
+                Syscalls.pinTo(Cpus.online().nextSetBit(0));
+                try {
+                    Syscalls.getppid(25);
+                } finally {
+                    Syscalls.pinTo(Cpus.possible());
+                }
+                assertEquals(10, reader.poll(Duration.ofSeconds(10)));
+                assertEquals(10, reader.poll(Duration.ofSeconds(10)), "the rest is read without a new wake-up");
+                assertEquals(5, reader.poll(Duration.ofSeconds(10)));
+                assertEquals(0, reader.poll(Duration.ofMillis(20)));
+                assertAll(0, 25, c.checkOrderedPerCpu());
+            }
+        }
+    }
+
+    @Test
+    void readingSamplesAllocatesNothingPerSample() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        try (BpfMap seq = EventProgram.sequenceMap();
+             BpfMap perf = BpfMap.create(MapSpec.perfEventArray("pballoc"));
+             Program prog = EventProgram.forThisThread(seq).recordSize(128).perf(perf).load();
+             TestTracepoint tp = TestTracepoint.getppid(prog)) {
+            long[] sum = new long[1];
+            // 4 pages: 144-byte records wrap around the end regularly, so the scratch path is measured too
+            try (PerfBufferReader reader = PerfBufferReader.builder(perf).pagesPerCpu(4)
+                    .onSample(s -> sum[0] += s.getLong(0) + s.getLong(120) + s.cpu()).build()) {
+                Syscalls.pinTo(Cpus.online().nextSetBit(0));
+                try {
+                    // Rounds of 2000 polls (25 samples each) until the JIT has compiled the loop; steady state is
+                    // the first round allocating under a byte per sample, or the last of 15.
+                    long allocated = 0;
+                    long samples = 0;
+                    for (int round = 0; round < 15; round++) {
+                        allocated = 0;
+                        samples = 0;
+                        for (int i = 0; i < 2000; i++) {
+                            Syscalls.getppid(25);
+                            long before = threads.getCurrentThreadAllocatedBytes();
+                            samples += reader.poll(1000);
+                            allocated += threads.getCurrentThreadAllocatedBytes() - before;
+                        }
+                        assertEquals(50_000, samples, "round " + round);
+                        if ((double) allocated / samples < 1.0) break;
+                    }
+                    System.out.printf("perf buffer read loop: %d bytes allocated over %d samples%n", allocated, samples);
+                    assertTrue((double) allocated / samples < 1.0, allocated + " bytes for " + samples + " samples");
+                } finally {
+                    Syscalls.pinTo(Cpus.possible());
+                }
+            }
+        }
+    }
+
+    @Test
     void onlyPerfEventArraysAreAccepted() {
         try (BpfMap ring = BpfMap.create(MapSpec.ringBuffer("notperf", 4096))) {
             BpfArgumentException e = assertThrows(BpfArgumentException.class,
