@@ -6,6 +6,7 @@ import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.ClosedException;
 import dev.ebpf4j.MapType;
 import dev.ebpf4j.internal.PageSize;
+import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.sys.Cpus;
 import dev.ebpf4j.internal.sys.Epoll;
 import dev.ebpf4j.internal.sys.Fd;
@@ -93,8 +94,7 @@ public final class PerfBufferReader implements AutoCloseable {
      * @throws ClosedException when the reader is closed, also when closed by another thread during the wait
      */
     public int poll(Duration timeout) {
-        long nanos = timeout.toNanos();
-        return poll(nanos <= 0 ? 0 : Math.max(1, (nanos + 999_999) / 1_000_000));
+        return poll(Timeouts.millis(timeout));
     }
 
     /** As {@link #poll(Duration)} with a timeout in milliseconds; -1 waits until samples arrive or the reader closes. */
@@ -108,9 +108,9 @@ public final class PerfBufferReader implements AutoCloseable {
                 if (closed) return first;
             }
             if (first > 0) return first;
-            long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+            long deadline = Timeouts.deadline(timeoutMillis);
             while (true) {
-                int wait = remainingMillis(deadline);
+                int wait = Timeouts.remainingMillis(deadline);
                 int ready = epoll.await(wait);
                 checkOpen();
                 int n = 0;
@@ -118,19 +118,12 @@ public final class PerfBufferReader implements AutoCloseable {
                     n += buffers[(int) epoll.data(i)].consume(sample, onSample, onLost, maxRecordsPerCpu, closing);
                     if (closed) return n;
                 }
-                if (n > 0 || wait == 0 || System.nanoTime() - deadline >= 0) return n;
+                if (n > 0 || wait == 0 || Timeouts.remainingMillis(deadline) == 0) return n;
             }
         } finally {
             releaseIfClosed();
             lock.unlock();
         }
-    }
-
-    private static int remainingMillis(long deadline) {
-        if (deadline == Long.MAX_VALUE) return -1;
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return 0;
-        return (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
     }
 
     /** Delivers whatever is pending on every CPU without waiting; returns the number of samples delivered. */
@@ -157,38 +150,26 @@ public final class PerfBufferReader implements AutoCloseable {
         return s;
     }
 
-    /** Samples the kernel reported lost, over all CPUs, so far. */
+    /**
+     * Samples the kernel reported lost, over all CPUs, so far. Counters do not wait for a running poll; read from
+     * another thread while one runs, they may lag by the batch in progress.
+     */
     public long lostSamples() {
-        lock.lock();
-        try {
-            long sum = 0;
-            for (CpuBuffer c : buffers) sum += c.lost;
-            return sum;
-        } finally {
-            lock.unlock();
-        }
+        long sum = 0;
+        for (CpuBuffer c : buffers) sum += c.lost;
+        return sum;
     }
 
     /** Samples the kernel reported lost on {@code cpu} so far (0 for CPUs without a buffer). */
     public long lostSamples(int cpu) {
-        lock.lock();
-        try {
-            return cpu >= 0 && cpu < byCpu.length && byCpu[cpu] != null ? byCpu[cpu].lost : 0;
-        } finally {
-            lock.unlock();
-        }
+        return cpu >= 0 && cpu < byCpu.length && byCpu[cpu] != null ? byCpu[cpu].lost : 0;
     }
 
     /** Samples delivered, over all CPUs, so far. */
     public long samples() {
-        lock.lock();
-        try {
-            long sum = 0;
-            for (CpuBuffer c : buffers) sum += c.samples;
-            return sum;
-        } finally {
-            lock.unlock();
-        }
+        long sum = 0;
+        for (CpuBuffer c : buffers) sum += c.samples;
+        return sum;
     }
 
     /** True once {@link #close()} was called. */

@@ -3,6 +3,7 @@ package dev.ebpf4j.perf;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.ClosedException;
 import dev.ebpf4j.Errno;
+import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.fs.KernelFilesystems;
 import dev.ebpf4j.internal.sys.CallScratch;
 import dev.ebpf4j.internal.sys.Epoll;
@@ -154,7 +155,8 @@ public final class TracePipe implements AutoCloseable {
      * @throws ClosedException when the pipe is closed, also by another thread during the wait
      */
     public TraceEvent poll(Duration timeout) {
-        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        long timeoutMillis = Timeouts.millis(timeout);
+        long deadline = Timeouts.deadline(timeoutMillis);
         lock.lock();
         try {
             checkOpen();
@@ -162,10 +164,9 @@ public final class TracePipe implements AutoCloseable {
                 TraceEvent e = lines.poll();
                 if (e != null) return e;
                 if (readAvailable()) continue;
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return null;
-                int wait = (int) Math.min(RECHECK_MILLIS, (left + 999_999) / 1_000_000);
-                epoll.await(wait);
+                int left = timeoutMillis == 0 ? 0 : Timeouts.remainingMillis(deadline);
+                if (left == 0) return null;
+                epoll.await(left < 0 ? RECHECK_MILLIS : Math.min(RECHECK_MILLIS, left));
                 checkOpen();
             }
         } finally {

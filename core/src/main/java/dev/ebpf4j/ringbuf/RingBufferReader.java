@@ -2,6 +2,7 @@ package dev.ebpf4j.ringbuf;
 
 import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.ClosedException;
+import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.sys.Epoll;
 
 import java.lang.foreign.Arena;
@@ -82,8 +83,7 @@ public final class RingBufferReader implements AutoCloseable {
      * @throws ClosedException when the reader is closed, also when closed by another thread during the wait
      */
     public int poll(Duration timeout) {
-        long nanos = timeout.toNanos();
-        return poll(nanos <= 0 ? 0 : Math.max(1, (nanos + 999_999) / 1_000_000));
+        return poll(Timeouts.millis(timeout));
     }
 
     /** As {@link #poll(Duration)} with a timeout in milliseconds; -1 waits until records arrive or the reader closes. */
@@ -91,7 +91,7 @@ public final class RingBufferReader implements AutoCloseable {
         lock.lock();
         try {
             checkOpen();
-            long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+            long deadline = Timeouts.deadline(timeoutMillis);
             while (true) {
                 int n = consumeAll();
                 if (n > 0 || closed) return n;
@@ -99,7 +99,7 @@ public final class RingBufferReader implements AutoCloseable {
                 // only for a record submitted at the published consumer position, so waiting is safe only once a
                 // pass found nothing new to move past.
                 if (progressed()) continue;
-                int wait = remainingMillis(deadline);
+                int wait = Timeouts.remainingMillis(deadline);
                 if (wait == 0) return 0;
                 epoll.await(wait);
                 checkOpen();
@@ -113,13 +113,6 @@ public final class RingBufferReader implements AutoCloseable {
     private boolean progressed() {
         for (MappedRing r : rings) if (r.progressed) return true;
         return false;
-    }
-
-    private static int remainingMillis(long deadline) {
-        if (deadline == Long.MAX_VALUE) return -1;
-        long left = deadline - System.nanoTime();
-        if (left <= 0) return 0;
-        return (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
     }
 
     /** Delivers what is available now in every ring without waiting; returns the number of records delivered. */
@@ -161,17 +154,21 @@ public final class RingBufferReader implements AutoCloseable {
         return rings.length;
     }
 
-    /** Counters and fill level of ring {@code ring} (its index in adding order). */
+    /**
+     * Counters and fill level of ring {@code ring} (its index in adding order). Does not wait for a running poll; read
+     * from another thread while one runs, the counters may lag by the records of the batch in progress.
+     */
     public RingStats stats(int ring) {
         Objects.checkIndex(ring, rings.length);
-        lock.lock();
+        checkOpen();
+        MappedRing r = rings[ring];
+        long pending;
         try {
-            checkOpen();
-            MappedRing r = rings[ring];
-            return new RingStats(r.what, r.records, r.discarded, r.pendingBytes(), r.capacity());
-        } finally {
-            lock.unlock();
+            pending = r.pendingBytes();
+        } catch (IllegalStateException unmapped) { // closed by another thread just now
+            throw new ClosedException("ring buffer reader");
         }
+        return new RingStats(r.what, r.records, r.discarded, pending, r.capacity());
     }
 
     /** True once {@link #close()} was called. */

@@ -5,6 +5,7 @@ import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.ClosedException;
 import dev.ebpf4j.MapType;
 import dev.ebpf4j.internal.PageSize;
+import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.sys.Epoll;
 import dev.ebpf4j.internal.sys.Fd;
 import dev.ebpf4j.internal.sys.Mmap;
@@ -149,15 +150,16 @@ public final class UserRingBuffer implements AutoCloseable {
      * @throws ClosedException when the buffer is closed, also by another thread during the wait
      */
     public UserRingRecord reserve(int length, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long timeoutMillis = Timeouts.millis(timeout);
+        long deadline = Timeouts.deadline(timeoutMillis);
         waitLock.lock();
         try {
             while (true) {
                 UserRingRecord r = tryReserve(length);
                 if (r != null) return r;
-                long left = deadline - System.nanoTime();
-                if (left <= 0) return null;
-                epoll.await((int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+                int left = timeoutMillis == 0 ? 0 : Timeouts.remainingMillis(deadline);
+                if (left == 0) return null;
+                epoll.await(left);
                 checkOpen();
             }
         } finally {

@@ -143,6 +143,33 @@ class RingBufferKernelTest {
     }
 
     @Test
+    void producersSeeSpaceFreedDuringALongBatch() {
+        // The consumer position is published once per batch, and also after every quarter of the ring: a program
+        // writing while a long batch is being handled finds room before the batch ends.
+        try (BpfMap seq = EventProgram.sequenceMap();
+             BpfMap ring = BpfMap.create(MapSpec.ringBuffer("rbpub", 4096));
+             DropCounter drops = DropCounter.create("drops");
+             Program prog = EventProgram.forThisThread(seq).recordSize(128).ring(ring).ringDrops(drops).load();
+             TestTracepoint tp = TestTracepoint.getppid(prog)) {
+            List<Long> seen = new ArrayList<>();
+            try (RingBufferReader reader = RingBufferReader.open(ring, r -> {
+                seen.add(r.getLong(0));
+                Syscalls.getppid(1); // the program writes one more record while this batch is in progress
+            })) {
+                Syscalls.getppid(100); // fill the ring: 30 records of 136 bytes fit in 4096
+                int fitted = 100 - (int) drops.total();
+                assertEquals(30, fitted);
+                assertEquals(fitted, reader.consume(0), "the batch is what was there when it started");
+                long droppedDuringBatch = drops.total() - (100 - fitted);
+                assertTrue(droppedDuringBatch < fitted, "writes during the batch found freed space; dropped "
+                        + droppedDuringBatch + " of " + fitted);
+                assertTrue(droppedDuringBatch >= 6, "no room until a quarter of the ring was consumed; dropped "
+                        + droppedDuringBatch);
+            }
+        }
+    }
+
+    @Test
     void discardedRecordsAreSkippedAndCounted() {
         try (BpfMap seq = EventProgram.sequenceMap();
              BpfMap ring = BpfMap.create(MapSpec.ringBuffer("rbdisc", 64 * 1024));
