@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * {@link SampleHandler} call that received it; afterwards its accessors throw {@link IllegalStateException}.
  *
  * <p>{@link #length()} is the raw size the kernel records, which it pads so that the 4-byte size field plus the data
- * is a multiple of 8: a 16-byte output arrives as 20 bytes (the last 4 are zero padding). Offsets are relative to the
+ * is a multiple of 8: a 16-byte output arrives as 20 bytes (the last 4 are padding with unspecified contents). Offsets are relative to the
  * start of the data; values are read in host byte order.
  *
  * <pre>{@code
@@ -121,11 +121,11 @@ public final class PerfSample {
     }
 
     /**
-     * The data as a slice of the mapped ring or scratch copy (allocates the slice object; the accessors above do
-     * not). The slice reads live memory: once the handler returns, it may be overwritten.
+     * The data as a read-only slice of the mapped ring or scratch copy (allocates the slice object; the accessors
+     * above do not). The slice reads live memory: once the handler returns, it may be overwritten.
      */
     public MemorySegment segment() {
-        return data.asSlice(at(0, length), length);
+        return data.asSlice(at(0, length), length).asReadOnly();
     }
 
     @Override
