@@ -76,6 +76,13 @@ public final class Fd implements AutoCloseable {
         return owner;
     }
 
+    /** A new owned close-on-exec duplicate of a descriptor owned elsewhere (the original stays open). */
+    public static Fd duplicate(int fd, String owner) {
+        int d = Libc.dupCloexec(fd);
+        if (d < 0) throw SysErrors.of("fcntl(F_DUPFD_CLOEXEC) of fd " + fd + " (" + owner + ")", CallScratch.get().errno());
+        return new Fd(d, owner);
+    }
+
     /** A new owned close-on-exec duplicate of this descriptor. */
     public Fd dup() {
         int d = Libc.dupCloexec(get());
