@@ -12,4 +12,11 @@ public class BpfArgumentException extends BpfException {
     public BpfArgumentException(String message) {
         super(message, Errno.EINVAL.number());
     }
+
+    @Override
+    public BpfArgumentException withContext(String context) {
+        BpfArgumentException e = new BpfArgumentException(context + ": " + getMessage());
+        e.initCause(this);
+        return e;
+    }
 }

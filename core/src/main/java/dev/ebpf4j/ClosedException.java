@@ -12,4 +12,13 @@ public class ClosedException extends BpfException {
     public ClosedException(String what) {
         super(what + " is closed; it cannot be used after close()", Errno.EBADF.number());
     }
+
+    private ClosedException(String message, ClosedException cause) {
+        super(message, Errno.EBADF.number(), cause);
+    }
+
+    @Override
+    public ClosedException withContext(String context) {
+        return new ClosedException(context + ": " + getMessage(), this);
+    }
 }

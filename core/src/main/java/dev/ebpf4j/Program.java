@@ -199,11 +199,19 @@ public final class Program implements AutoCloseable {
     /** Runs the program on test input with {@code BPF_PROG_TEST_RUN}. */
     public TestRunResult testRun(TestRun run) {
         if (run.repeat() < 0) throw new BpfArgumentException(what + ": repeat must not be negative");
+        if (type() == ProgramType.SYSCALL) {
+            // The kernel runs syscall programs exactly once and rejects repeat, data and context output.
+            if (run.repeat() > 1 || run.dataIn() != null || run.ctxOutSize() > 0) {
+                throw new BpfArgumentException(what + ": syscall programs run once, on a context only (no repeat, "
+                        + "data or context output)");
+            }
+            run = run.repeat(0);
+        }
         try (Arena arena = Arena.ofConfined()) {
             byte[] in = run.dataIn();
             int outSize = in == null ? 0 : (run.dataOutSize() > 0 ? run.dataOutSize() : in.length + 256);
             byte[] ctx = run.ctxIn();
-            int ctxOutSize = run.ctxOutSize() > 0 ? run.ctxOutSize() : (ctx == null ? 0 : ctx.length);
+            int ctxOutSize = Math.max(0, run.ctxOutSize());
             MemorySegment dataIn = bytes(arena, in);
             MemorySegment dataOut = outSize == 0 ? MemorySegment.NULL : arena.allocate(outSize, 8);
             MemorySegment ctxIn = bytes(arena, ctx);

@@ -12,7 +12,7 @@ package dev.ebpf4j;
  * @param dataIn       packet data given to the program (may be null for context-only program types)
  * @param dataOutSize  bytes of output data to accept (0: input size + 256)
  * @param ctxIn        context given to the program (e.g. {@code struct __sk_buff}, {@code xdp_md}), or null
- * @param ctxOutSize   bytes of output context to accept (0: none, or the input context size when given)
+ * @param ctxOutSize   bytes of output context to accept (0: none)
  * @param repeat       how many times to run (the duration is the mean)
  * @param flags        BPF_F_TEST_RUN_ON_CPU (1), BPF_F_TEST_XDP_LIVE_FRAMES (2)
  * @param cpu          CPU to run on with BPF_F_TEST_RUN_ON_CPU
