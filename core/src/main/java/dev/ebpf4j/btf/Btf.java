@@ -282,9 +282,11 @@ public final class Btf {
     }
 
     /**
-     * The alignment in bytes of a type as a C compiler lays it out: scalars their size capped at
-     * {@link #pointerSize()}, arrays their element's, structs and unions their largest member's — or 1 when
-     * a member's offset or the total size shows the type is packed.
+     * The alignment in bytes of a type as a C compiler lays it out: scalars the largest power of two dividing their
+     * size, capped at twice {@link #pointerSize()} (so {@code __int128} aligns to 16 on 64-bit targets), pointers
+     * {@link #pointerSize()}, arrays their element's, structs and unions their largest member's — or 1 when a
+     * member's offset or the total size shows the type is packed. BTF does not record {@code __aligned(N)}
+     * attributes, so over-aligned kernel types report their members' alignment.
      */
     public int alignOf(int id) {
         return BtfLayout.alignOf(this, id);

@@ -77,10 +77,7 @@ final class BtfLayout {
         int align(int id, int depth) {
             if (depth > MAX_DEPTH) throw tooDeep(btf, id);
             return switch (btf.kind(id)) {
-                case INT, ENUM, ENUM64, FLOAT -> {
-                    long size = Integer.toUnsignedLong(btf.rawSizeOrType(id));
-                    yield (int) Math.max(1, Math.min(size, btf.pointerSize()));
-                }
+                case INT, ENUM, ENUM64, FLOAT -> scalar(btf, Integer.toUnsignedLong(btf.rawSizeOrType(id)));
                 case PTR -> btf.pointerSize();
                 case TYPEDEF, CONST, VOLATILE, RESTRICT, TYPE_TAG, VAR, DECL_TAG ->
                         align(btf.refTypeId(id), depth + 1);
@@ -114,6 +111,16 @@ final class BtfLayout {
             composites.put(id, result);
             return result;
         }
+    }
+
+    /**
+     * A scalar's natural alignment: the largest power of two dividing its size, capped at twice the pointer size
+     * ({@code __int128} and x86-64 {@code long double} align to 16 on 64-bit targets, as compilers do; libbpf's
+     * {@code btf__align_of} caps at the pointer size instead).
+     */
+    private static int scalar(Btf btf, long size) {
+        if (size == 0) return 1;
+        return (int) Math.min(Long.lowestOneBit(size), 2L * btf.pointerSize());
     }
 
     static int pointerSize(Btf btf) {
