@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A function prototype: return type (0: void), parameters, and whether it ends in {@code ...}. In the encoding a
  * variadic prototype has one more, final parameter with no name and type 0; here that is {@link #variadic()} and is
- * not in {@link #params()}. {@code int f(void)} has no parameters.
+ * not in {@link #params()} (so a non-variadic prototype cannot end in an unnamed void parameter). {@code int f(void)} has no parameters.
  *
  * <pre>{@code
  * int proto = builder.add(new BtfFuncProto(intId, List.of(new BtfParam("fmt", constCharPtr)), true)); // int (const char *fmt, ...)
@@ -19,7 +19,7 @@ public record BtfFuncProto(String name, int returnTypeId, List<BtfParam> params,
         if (variadic && params.size() == Checks.MAX_VLEN) {
             throw new IllegalArgumentException("FUNC_PROTO: " + Checks.MAX_VLEN + " params leave no room for '...'");
         }
-        if (!params.isEmpty()) {
+        if (!variadic && !params.isEmpty()) {
             BtfParam last = params.getLast();
             if (last.typeId() == 0 && last.name().isEmpty()) {
                 throw new IllegalArgumentException("FUNC_PROTO: a final unnamed void parameter is the variadic marker;"

@@ -36,7 +36,9 @@ final class MemberFinder {
                 }
                 return Optional.empty();
             }
-            Hit hit = search(btf, resolved, names[level], new HashSet<>(), 0);
+            Set<Integer> visited = new HashSet<>();
+            visited.add(resolved);
+            Hit hit = search(btf, resolved, names[level], visited, 0);
             if (hit == null) return Optional.empty();
             bitOffset += hit.bitOffset();
             indices.addAll(hit.indices());
