@@ -200,9 +200,9 @@ public final class Btf {
 
     /** The string at an offset of the string table (base strings first for split BTF). */
     public String string(long offset) {
-        if (offset < stringsBase) return base.string(offset);
+        if (offset >= 0 && offset < stringsBase) return base.string(offset);
         long local = offset - stringsBase;
-        if (local >= strings.byteSize()) {
+        if (offset < 0 || local >= strings.byteSize()) {
             throw new IllegalArgumentException("string offset " + offset + " is outside the string table (" +
                     stringsEnd() + " bytes)");
         }
@@ -213,13 +213,13 @@ public final class Btf {
 
     /** All type ids with this name, ascending (base ids first); empty for "". */
     public int[] idsByName(String name) {
-        if (name.isEmpty()) return NO_IDS;
+        if (name.isEmpty() || name.indexOf('\0') >= 0) return NO_IDS;
         return idsByName(name.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The lowest type id with this name and kind. */
     public OptionalInt findId(String name, BtfKind kind) {
-        if (name.isEmpty()) return OptionalInt.empty();
+        if (name.isEmpty() || name.indexOf('\0') >= 0) return OptionalInt.empty();
         int id = findId(name.getBytes(StandardCharsets.UTF_8), kind);
         return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
     }

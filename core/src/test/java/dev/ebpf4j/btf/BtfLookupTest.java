@@ -51,6 +51,9 @@ class BtfLookupTest {
         assertEquals("cv_counter_t", kinds.findTypedef("cv_counter_t").orElseThrow().name());
         assertTrue(kinds.find("colour", BtfEnumeration.class).isPresent(), "families work as lookup classes");
         assertEquals(0, kinds.idsByName("").length, "anonymous types are not indexed");
+        assertEquals(0, kinds.idsByName("int\0x").length, "names never hold NUL");
+        assertThrows(IllegalArgumentException.class, () -> kinds.string(-1));
+        assertThrows(IllegalArgumentException.class, () -> kinds.string(kinds.bytes().byteSize()));
         assertTrue(kinds.find("fwd_only", BtfFwd.class).isPresent());
         assertTrue(kinds.findStruct("fwd_only").isEmpty(), "a forward declaration is no struct");
     }
