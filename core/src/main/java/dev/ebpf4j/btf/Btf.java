@@ -117,15 +117,23 @@ public final class Btf {
     }
 
     private static Btf wrap(byte[] data, String section, Btf base) {
-        MemorySegment segment = MemorySegment.ofArray(data);
         if (data.length >= 4 && data[0] == 0x7f && data[1] == 'E' && data[2] == 'L' && data[3] == 'F') {
             throw new ObjectFormatException(section, 0, "this is an ELF file, not a raw BTF blob; its BTF is the "
                     + ".BTF section");
         }
-        return new Btf(BtfBytes.detect(segment, section, "BTF"), base);
+        return wrap(MemorySegment.ofArray(data), section, base);
     }
 
-    /** The running kernel's BTF from {@code /sys/kernel/btf/vmlinux}, parsed on first use and then shared. */
+    /** Parses a segment in place: it must stay alive and unchanged as long as the Btf is used. */
+    static Btf wrap(MemorySegment data, String section, Btf base) {
+        return new Btf(BtfBytes.detect(data, section, "BTF"), base);
+    }
+
+    /**
+     * The running kernel's BTF from {@code /sys/kernel/btf/vmlinux}, parsed on first use and then shared. The file
+     * is mapped (read-only, for the life of the process) where the kernel allows it (6.16+) and read otherwise.
+     * Fails with {@link dev.ebpf4j.NotSupportedException} when the kernel has no BTF.
+     */
     public static Btf vmlinux() {
         return KernelBtf.vmlinux();
     }

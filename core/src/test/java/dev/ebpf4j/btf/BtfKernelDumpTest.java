@@ -81,6 +81,16 @@ class BtfKernelDumpTest {
     }
 
     @Test
+    void vmlinuxHoldsTheFileContentsWhetherMappedOrRead() throws IOException {
+        assumeTrue(Files.isReadable(VMLINUX), "no kernel BTF at " + VMLINUX);
+        byte[] file = Files.readAllBytes(VMLINUX);
+        byte[] held = Btf.vmlinux().bytes().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        assertTrue(java.util.Arrays.equals(file, held), "same bytes (" + (Btf.vmlinux().bytes().isNative()
+                ? "mapped" : "read") + ")");
+        assertEquals(Btf.read(VMLINUX).typeCount(), Btf.vmlinux().typeCount());
+    }
+
+    @Test
     void moduleNamesExcludeVmlinux() {
         assertTrue(Btf.moduleNames().stream().noneMatch("vmlinux"::equals));
     }
