@@ -47,7 +47,6 @@ public final class Btf {
     private static final int[] NO_IDS = new int[0];
 
     private final BtfBytes bytes;
-    private final BtfHeader header;
     private final Btf base;
     private final int firstId;
     private final int[] offsets;
@@ -60,7 +59,7 @@ public final class Btf {
     private Btf(BtfBytes bytes, Btf base) {
         this.bytes = bytes;
         this.base = base;
-        this.header = BtfHeader.parse(bytes);
+        BtfHeader header = BtfHeader.parse(bytes);
         this.firstId = base == null ? 1 : base.typeCount();
         this.stringsBase = base == null ? 0 : base.stringsEnd();
         long strStart = header.stringStart();
@@ -93,7 +92,10 @@ public final class Btf {
         return wrap(data.clone(), section, base);
     }
 
-    /** Parses a BTF blob held in memory (copied, so the segment may be freed afterwards); see {@link #parse(byte[], String, Btf)}. */
+    /**
+     * Parses a BTF blob held in memory (copied, so the segment may be freed afterwards); see
+     * {@link #parse(byte[], String, Btf)}.
+     */
     public static Btf parse(MemorySegment data, String section, Btf base) {
         return wrap(data.toArray(ValueLayout.JAVA_BYTE), section, base);
     }
@@ -232,7 +234,10 @@ public final class Btf {
         return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
-    /** The lowest-id type with this name that is an instance of {@code type} (a record or a family such as {@link BtfComposite}). */
+    /**
+     * The lowest-id type with this name that is an instance of {@code type} (a record, or a family such as
+     * {@link BtfComposite}).
+     */
     public <T extends BtfType> Optional<BtfEntry<T>> find(String name, Class<T> type) {
         for (int id : idsByName(name)) {
             BtfType t = type(id);

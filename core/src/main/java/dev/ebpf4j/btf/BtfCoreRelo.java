@@ -8,7 +8,9 @@ import java.util.Objects;
  * element 0 of the pointer, member 1, member 0, element 5) against the target kernel's BTF.
  *
  * <pre>{@code
- * for (BtfCoreRelo r : section.records()) System.out.println(r.kind() + " " + btf.name(r.typeId()) + " " + r.accessString());
+ * for (BtfCoreRelo r : section.records()) {
+ *     System.out.println(r.kind() + " " + btf.name(r.typeId()) + " " + r.accessString());
+ * }
  * }</pre>
  */
 public record BtfCoreRelo(int insnOffset, int typeId, String accessString, BtfCoreReloKind kind) {

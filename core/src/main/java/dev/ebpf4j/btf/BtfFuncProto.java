@@ -5,10 +5,12 @@ import java.util.List;
 /**
  * A function prototype: return type (0: void), parameters, and whether it ends in {@code ...}. In the encoding a
  * variadic prototype has one more, final parameter with no name and type 0; here that is {@link #variadic()} and is
- * not in {@link #params()} (so a non-variadic prototype cannot end in an unnamed void parameter). {@code int f(void)} has no parameters.
+ * not in {@link #params()} (so a non-variadic prototype cannot end in an unnamed void parameter).
+ * {@code int f(void)} has no parameters.
  *
  * <pre>{@code
- * int proto = builder.add(new BtfFuncProto(intId, List.of(new BtfParam("fmt", constCharPtr)), true)); // int (const char *fmt, ...)
+ * // int (const char *fmt, ...)
+ * int proto = builder.add(new BtfFuncProto(intId, List.of(new BtfParam("fmt", constCharPtr)), true));
  * }</pre>
  */
 public record BtfFuncProto(String name, int returnTypeId, List<BtfParam> params, boolean variadic) implements BtfType {

@@ -132,7 +132,8 @@ final class BtfIndexer {
     private void checkEncoding(long at, int id) {
         int encoding = (b.i32(at) >>> 24) & 0x0f;
         if (BtfIntEncoding.of(encoding) == null) {
-            throw b.error(at, "type [" + id + "] INT: encoding " + encoding + " is not one of none, SIGNED, CHAR, BOOL");
+            throw b.error(at, "type [" + id + "] INT: encoding " + encoding
+                    + " is not one of none, SIGNED, CHAR, BOOL");
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.List;
  * access string lists them after its leading {@code 0}.
  *
  * <pre>{@code
- * BtfMemberPath p = btf.member(btf.findStruct("bpf_link_info").orElseThrow().id(), "raw_tracepoint.tp_name").orElseThrow();
+ * int linkInfo = btf.findStruct("bpf_link_info").orElseThrow().id();
+ * BtfMemberPath p = btf.member(linkInfo, "raw_tracepoint.tp_name").orElseThrow();
  * long off = p.byteOffset();                  // 16
  * String access = "0:" + p.accessString();    // e.g. "0:3:0:0"
  * }</pre>

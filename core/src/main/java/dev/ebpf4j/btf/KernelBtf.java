@@ -60,7 +60,8 @@ final class KernelBtf {
             }
             if (fd < 0) return null;
             try {
-                MemorySegment at = Libc.mmap(MemorySegment.NULL, size, Libc.PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+                MemorySegment at = Libc.mmap(MemorySegment.NULL, size, Libc.PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+                        fd, 0);
                 if (at.address() == Libc.MAP_FAILED.address() || at.address() == 0) return null;
                 return at.reinterpret(size);
             } finally {

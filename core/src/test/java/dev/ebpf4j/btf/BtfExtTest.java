@@ -92,7 +92,8 @@ class BtfExtTest {
         List<String> actual = new ArrayList<>();
         for (BtfExtSection<BtfCoreRelo> s : p.ext().coreRelos()) {
             for (BtfCoreRelo r : s.records()) {
-                actual.add(s.name() + " " + r.insnOffset() + " " + r.kind() + " " + r.typeId() + " " + r.accessString());
+                actual.add(s.name() + " " + r.insnOffset() + " " + r.kind() + " " + r.typeId() + " "
+                        + r.accessString());
             }
         }
         assertEquals(BtfCoreReloKind.values().length, actual.stream().map(a -> a.split(" ")[2]).distinct().count(),

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Sizes, alignments and member offsets computed from vmlinux BTF agree with what a C compiler computes for the same
  * types: bpftool writes vmlinux.h from the BTF, clang compiles offsetof/sizeof/_Alignof for every struct and union
- * whose name is unambiguous (and every member reachable by name, through anonymous members), and the program's answers are
- * compared with {@link Btf#member}, {@link Btf#sizeOf} and {@link Btf#alignOf}.
+ * whose name is unambiguous (and every member reachable by name, through anonymous members), and the program's
+ * answers are compared with {@link Btf#member}, {@link Btf#sizeOf} and {@link Btf#alignOf}.
  */
 class BtfLayoutOracleTest {
 
@@ -105,8 +105,10 @@ class BtfLayoutOracleTest {
         int n = 0;
         for (int id : btf.idsByName(name)) {
             BtfKind k = btf.kind(id);
-            if (k == BtfKind.STRUCT || k == BtfKind.UNION || k == BtfKind.FWD || k == BtfKind.ENUM || k == BtfKind.ENUM64) {
-                n++;
+            switch (k) {
+                case STRUCT, UNION, FWD, ENUM, ENUM64 -> n++;
+                default -> {
+                }
             }
         }
         return n == 1;

@@ -158,7 +158,8 @@ class BtfLookupTest {
         BtfEntry<BtfTypedef> tp = vmlinux.findTypedef("btf_trace_sched_switch").orElseThrow();
         BtfPtr ptr = assertInstanceOf(BtfPtr.class, vmlinux.type(tp.type().typeId()));
         BtfFuncProto proto = assertInstanceOf(BtfFuncProto.class, vmlinux.type(ptr.typeId()));
-        // typedef void (*btf_trace_sched_switch)(void *, bool, struct task_struct *, struct task_struct *, unsigned int);
+        // typedef void (*btf_trace_sched_switch)(void *, bool, struct task_struct *, struct task_struct *,
+        //                                       unsigned int);
         assertEquals(0, proto.returnTypeId());
         assertEquals(BtfPtr.class, vmlinux.type(proto.params().get(0).typeId()).getClass());
         assertEquals(0, ((BtfPtr) vmlinux.type(proto.params().get(0).typeId())).typeId(), "first param is void *");

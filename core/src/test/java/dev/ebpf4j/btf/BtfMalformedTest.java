@@ -130,7 +130,7 @@ class BtfMalformedTest {
     @Test
     void selfContainingTypesFailWhenLaidOut() {
         Btf btf = Btf.parse(BtfWriter.write(List.of(new BtfInt("int", 4, BtfIntEncoding.SIGNED),
-                new BtfStruct("s", 8, List.of(new BtfMember("self", 2, 0, 0))),              // struct s { struct s self; }
+                new BtfStruct("s", 8, List.of(new BtfMember("self", 2, 0, 0))),         // struct s { struct s self; }
                 new BtfArray(3, 1, 2),                                                      // array of itself
                 new BtfArray(5, 1, -1), new BtfArray(6, 1, -1), new BtfArray(7, 1, -1), new BtfInt("long", 8,
                         BtfIntEncoding.SIGNED))));

@@ -161,7 +161,8 @@ class BtfRoundTripTest {
 
     @Test
     void recordsRejectWhatTheEncodingCannotHold() {
-        assertThrows(IllegalArgumentException.class, () -> new BtfEnum("e", 4, false, List.of(new BtfEnumValue("N", -1))));
+        assertThrows(IllegalArgumentException.class,
+                () -> new BtfEnum("e", 4, false, List.of(new BtfEnumValue("N", -1))));
         assertThrows(IllegalArgumentException.class,
                 () -> new BtfEnum("e", 4, true, List.of(new BtfEnumValue("N", 0x8000_0000L))));
         assertThrows(IllegalArgumentException.class, () -> new BtfMember("m", 1, 0, 256));

@@ -32,7 +32,8 @@ final class BtfTestSupport {
             Path out = Files.createTempFile("btf-test", ".out");
             Path err = Files.createTempFile("btf-test", ".err");
             try {
-                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .start();
                 p.getOutputStream().close();
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
