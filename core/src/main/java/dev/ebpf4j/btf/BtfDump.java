@@ -9,6 +9,10 @@ import java.io.UncheckedIOException;
  * member, enumerator, parameter or section variable. For split BTF only the blob's own types are listed, as bpftool
  * does.
  *
+ * <p>One difference is possible only for odd input: bpftool prints {@code '(anon)'} for name offset 0 but {@code ''}
+ * for a nonzero offset that points at an empty string; the type model keeps just the (empty) name, so both print
+ * {@code '(anon)'} here. Compilers and pahole never emit the latter.
+ *
  * <pre>{@code
  * BtfDump.raw(Btf.vmlinux(), System.out);                 // [1] INT 'long unsigned int' size=8 bits_offset=0 ...
  * String one = BtfDump.raw(btf, 42);                      // a single type, with its trailing newline
