@@ -141,8 +141,8 @@ class ProgramKernelTest {
         // fentry needs an attach BTF id; any function works to show the trampoline failure. Use a well-known one.
         ProgramSpec spec = ProgramSpec.builder(ProgramType.TRACING).name("fe")
                 .expectedAttachType(AttachType.TRACE_FENTRY)
-                .attachBtfId(dev.ebpf4j.internal.btf.KernelTypeIds.vmlinux()
-                        .find(dev.ebpf4j.internal.btf.KernelTypeIds.KIND_FUNC, "bpf_fentry_test1").orElseThrow())
+                .attachBtfId(dev.ebpf4j.btf.Btf.vmlinux()
+                        .findId("bpf_fentry_test1", dev.ebpf4j.btf.BtfKind.FUNC).orElseThrow())
                 .instructions(new Asm().mov64(R0, 0).exit().build()).build();
         try (Program p = Program.load(spec)) {
             assertTrue(p.fd() > 0, "fentry loaded: this kernel has trampolines");

@@ -3,7 +3,8 @@ package dev.ebpf4j.features;
 import dev.ebpf4j.AttachType;
 import dev.ebpf4j.ProgramType;
 import dev.ebpf4j.internal.ProgramTypeSupport;
-import dev.ebpf4j.internal.btf.KernelTypeIds;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.BtfKind;
 
 /**
  * Where probe programs of each type attach, for the types that must name a kernel BTF target at load: tp_btf on
@@ -34,19 +35,19 @@ final class ProbeTargets {
     /** The target for probing {@code attach}. */
     static Target forAttachType(AttachType attach) {
         return switch (attach) {
-            case TRACE_RAW_TP -> btf(ProgramType.TRACING, attach, KernelTypeIds.KIND_TYPEDEF, "btf_trace_sched_switch");
-            case TRACE_FENTRY, TRACE_FEXIT -> btf(ProgramType.TRACING, attach, KernelTypeIds.KIND_FUNC, "bpf_fentry_test1");
-            case MODIFY_RETURN -> btf(ProgramType.TRACING, attach, KernelTypeIds.KIND_FUNC, "bpf_modify_return_test");
-            case TRACE_ITER -> btf(ProgramType.TRACING, attach, KernelTypeIds.KIND_FUNC, "bpf_iter_task");
-            case LSM_MAC, LSM_CGROUP -> btf(ProgramType.LSM, attach, KernelTypeIds.KIND_FUNC, "bpf_lsm_file_open");
+            case TRACE_RAW_TP -> btf(ProgramType.TRACING, attach, BtfKind.TYPEDEF, "btf_trace_sched_switch");
+            case TRACE_FENTRY, TRACE_FEXIT -> btf(ProgramType.TRACING, attach, BtfKind.FUNC, "bpf_fentry_test1");
+            case MODIFY_RETURN -> btf(ProgramType.TRACING, attach, BtfKind.FUNC, "bpf_modify_return_test");
+            case TRACE_ITER -> btf(ProgramType.TRACING, attach, BtfKind.FUNC, "bpf_iter_task");
+            case LSM_MAC, LSM_CGROUP -> btf(ProgramType.LSM, attach, BtfKind.FUNC, "bpf_lsm_file_open");
             default -> new Target(attach.programType(), attach, 0, attach.bpftoolName());
         };
     }
 
-    private static Target btf(ProgramType type, AttachType attach, int kind, String name) {
+    private static Target btf(ProgramType type, AttachType attach, BtfKind kind, String name) {
         int id;
         try {
-            id = KernelTypeIds.vmlinux().find(kind, name).orElse(0);
+            id = Btf.vmlinux().findId(name, kind).orElse(0);
         } catch (RuntimeException e) {
             id = 0;
         }

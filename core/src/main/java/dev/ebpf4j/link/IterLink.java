@@ -9,7 +9,8 @@ import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.ProgramSpec;
 import dev.ebpf4j.ProgramType;
-import dev.ebpf4j.internal.btf.KernelTypeIds;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.BtfKind;
 import dev.ebpf4j.internal.sys.Bpf;
 import dev.ebpf4j.internal.sys.BpfAttr;
 import dev.ebpf4j.internal.sys.BpfCommand;
@@ -59,7 +60,7 @@ public final class IterLink implements Link {
     /** The BTF id of {@code bpf_iter_<target>} in the running kernel; unknown targets raise NotSupportedException. */
     public static int targetBtfId(String target) {
         ProgramChecks.requireName(target, "iterator target", KIND);
-        return KernelTypeIds.vmlinux().find(KernelTypeIds.KIND_FUNC, "bpf_iter_" + target).orElseThrow(() ->
+        return Btf.vmlinux().findId("bpf_iter_" + target, BtfKind.FUNC).orElseThrow(() ->
                 new NotSupportedException("BPF iterator '" + target + "'", "", "the kernel's BTF has no function "
                         + "bpf_iter_" + target + ", so the kernel has no such iterator target"));
     }

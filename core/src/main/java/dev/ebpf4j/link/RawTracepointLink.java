@@ -7,7 +7,8 @@ import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.ProgramSpec;
 import dev.ebpf4j.ProgramType;
-import dev.ebpf4j.internal.btf.KernelTypeIds;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.BtfKind;
 import dev.ebpf4j.internal.sys.Bpf;
 import dev.ebpf4j.internal.sys.BpfCommand;
 import dev.ebpf4j.internal.sys.Capabilities;
@@ -119,7 +120,7 @@ public final class RawTracepointLink implements Link {
      */
     public static int tpBtfTypeId(String name) {
         ProgramChecks.requireName(name, "tp_btf tracepoint name", KIND);
-        return KernelTypeIds.vmlinux().find(KernelTypeIds.KIND_TYPEDEF, "btf_trace_" + name).orElseThrow(() ->
+        return Btf.vmlinux().findId("btf_trace_" + name, BtfKind.TYPEDEF).orElseThrow(() ->
                 new NotSupportedException("tp_btf tracepoint " + name, "", "the kernel's BTF has no typedef btf_trace_"
                         + name + ", so it has no tracepoint '" + name + "'"
                         + NearMisses.hint(name, TracefsEvents.allNames())));

@@ -7,7 +7,8 @@ import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.ProgramSpec;
 import dev.ebpf4j.ProgramType;
-import dev.ebpf4j.internal.btf.KernelTypeIds;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.BtfKind;
 import dev.ebpf4j.internal.sys.Bpf;
 import dev.ebpf4j.internal.sys.BpfCommand;
 import dev.ebpf4j.internal.sys.Capabilities;
@@ -98,7 +99,7 @@ public final class TracingLink implements Link {
     public static int targetBtfId(Kind kind, String target) {
         ProgramChecks.requireName(target, kind.section + " target function", LINK_KIND);
         String func = kind.btfPrefix + target;
-        return KernelTypeIds.vmlinux().find(KernelTypeIds.KIND_FUNC, func).orElseThrow(() ->
+        return Btf.vmlinux().findId(func, BtfKind.FUNC).orElseThrow(() ->
                 new NotSupportedException(kind.section + " target " + target, "", "the kernel's BTF has no "
                         + "function '" + func + "'" + (kind == Kind.LSM ? " (no such LSM hook)" : "")
                         + "; only functions in the kernel's BTF can be traced this way"));
