@@ -55,19 +55,31 @@ public final class PinnedObjects {
         }
     }
 
-    /** Every pin of a {@code kind} object on every mounted BPF filesystem, by object id (paths sorted). */
+    /**
+     * Every pin of a {@code kind} object on every mounted BPF filesystem, by object id. Paths are listed in the
+     * order bpftool prints them: bpftool walks the mounts depth-first in directory order and collects paths in a
+     * libbpf hashmap, whose chains put new entries first and reverse when the table grows; this replays that.
+     */
     public static Map<Integer, List<String>> scan(String kind) {
         Map<Integer, List<String>> byId = new TreeMap<>();
+        int size = 0;
+        int capacity = 0;
         for (Path mount : bpffsMounts()) {
             List<Path> files;
             try (Stream<Path> walk = Files.walk(mount)) {
-                files = walk.filter(Files::isRegularFile).sorted().toList();
+                files = walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
             } catch (IOException | RuntimeException e) {
                 continue;
             }
             for (Path p : files) {
                 int id = idOf(p, kind);
-                if (id > 0) byId.computeIfAbsent(id, k -> new ArrayList<>()).add(p.toString());
+                if (id <= 0) continue;
+                if (capacity == 0 || (size + 1) * 4 / 3 > capacity) {
+                    capacity = Math.max(4, capacity * 2);
+                    for (List<String> chain : byId.values()) java.util.Collections.reverse(chain);
+                }
+                byId.computeIfAbsent(id, k -> new ArrayList<>()).addFirst(p.toString());
+                size++;
             }
         }
         return byId;

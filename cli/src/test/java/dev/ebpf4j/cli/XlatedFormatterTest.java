@@ -60,6 +60,6 @@ class XlatedFormatterTest {
         assertEquals("(05) goto pc+1", f(0x05, 0, 0, 1, 0));
         assertEquals("(95) exit", f(0x95, 0, 0, 0, 0));
         assertEquals("(85) call bpf_ktime_get_ns#5", f(0x85, 0, 0, 0, 5));
-        assertEquals("(85) call pc+3", f(0x85, 0, 1, 0, 3));
+        assertEquals("(85) call pc+3", f(0x85, 0, 1, 3, 1));
     }
 }

@@ -46,13 +46,16 @@ public final class ProgDumpCommand extends CliCommand {
         ProgRef ref = ProgRef.parse(words);
         String file = null;
         boolean opcodes = false;
+        boolean linum = false;
         if (words.take("file")) {
             file = words.next("file path");
         } else if (words.take("opcodes")) {
             opcodes = true;
-        } else if (words.is("visual") || words.is("linum")) {
-            throw new UsageException("'" + words.peek() + "' is not supported by ebpf4j yet (it needs BTF line "
-                    + "info or a graph printer); use plain or 'opcodes'");
+        } else if (words.take("linum")) {
+            linum = true;
+        } else if (words.is("visual")) {
+            throw new UsageException("'visual' (a control flow graph) is not supported by ebpf4j yet; use plain, "
+                    + "'opcodes' or 'linum'");
         }
         words.end();
         if (jited && file == null) {
@@ -79,19 +82,20 @@ public final class ProgDumpCommand extends CliCommand {
                     throw new BpfException("error retrieving insn dump of program id " + info.id()
                             + ": kernel.kptr_restrict set, or the process lacks CAP_SYS_ADMIN", Errno.EPERM.number());
                 }
-                if (symbols == null && hasHelperCalls(insns)) symbols = KernelSymbols.load();
-                XlatedFormatter fmt = new XlatedFormatter(symbols);
+                if (symbols == null && hasCalls(insns)) symbols = KernelSymbols.load();
+                XlatedFormatter fmt = new XlatedFormatter(symbols, ProgramDebugInfo.jitedFunctionAddresses(prog));
+                ProgramDebugInfo dbg = ProgramDebugInfo.read(prog, info);
                 if (w != null) {
                     if (several) {
                         w.startObject();
-                        ProgPrinter.headerJson(w, info);
+                        ProgPrinter.headerJson(w, info, ProgPrinter.displayName(prog, info));
                         w.name("insns");
                     }
-                    dumpJson(w, insns, fmt, opcodes);
+                    dumpJson(w, insns, fmt, dbg, opcodes, linum);
                     if (several) w.endObject();
                 } else {
-                    if (several) session.out().print(ProgPrinter.header(info));
-                    session.out().print(dumpPlain(insns, fmt, opcodes));
+                    if (several) session.out().print(ProgPrinter.header(info, ProgPrinter.displayName(prog, info)));
+                    session.out().print(dumpPlain(insns, fmt, dbg, opcodes, linum));
                     if (several && i != progs.size() - 1) session.out().print('\n');
                 }
             }
@@ -102,15 +106,37 @@ public final class ProgDumpCommand extends CliCommand {
         return 0;
     }
 
-    private static boolean hasHelperCalls(List<Instruction> insns) {
-        for (Instruction i : insns) if (i.opcode() == 0x85 && i.src() == 0) return true;
+    private static boolean hasCalls(List<Instruction> insns) {
+        for (Instruction i : insns) if (i.opcode() == 0x85) return true;
         return false;
     }
 
-    static String dumpPlain(List<Instruction> insns, XlatedFormatter fmt, boolean opcodes) {
+    static String dumpPlain(List<Instruction> insns, XlatedFormatter fmt, ProgramDebugInfo dbg, boolean opcodes,
+                            boolean linum) {
         StringBuilder sb = new StringBuilder();
         int slot = 0;
+        int function = 0;
+        int lineSkip = 0;
         for (Instruction insn : insns) {
+            if (dbg != null && function < dbg.functionCount() && dbg.functionStart(function) == slot) {
+                String sig = dbg.functionSignature(function++);
+                if (!sig.isEmpty()) sb.append(sig).append(":\n");
+            }
+            int line = dbg == null ? -1 : dbg.findLine(slot, lineSkip);
+            if (line >= 0) {
+                lineSkip++;
+                String src = dbg.lineSource(line);
+                if (src != null) {
+                    sb.append("; ").append(src);
+                    if (linum) {
+                        String f = dbg.lineFile(line);
+                        sb.append(" [file:").append(f == null ? "" : f).append(" line_num:")
+                                .append(dbg.lineNumber(line)).append(" line_col:").append(dbg.lineColumn(line))
+                                .append(']');
+                    }
+                    sb.append('\n');
+                }
+            }
             String index = " " + slot;
             sb.append(" ".repeat(Math.max(0, 4 - index.length()))).append(index).append(": ")
                     .append(fmt.format(insn)).append('\n');
@@ -125,10 +151,30 @@ public final class ProgDumpCommand extends CliCommand {
         return sb.toString();
     }
 
-    private static void dumpJson(JsonWriter w, List<Instruction> insns, XlatedFormatter fmt, boolean opcodes) {
+    private static void dumpJson(JsonWriter w, List<Instruction> insns, XlatedFormatter fmt, ProgramDebugInfo dbg,
+                                 boolean opcodes, boolean linum) {
         w.startArray();
+        int slot = 0;
+        int function = 0;
+        int lineSkip = 0;
         for (Instruction insn : insns) {
             w.startObject();
+            if (dbg != null && function < dbg.functionCount() && dbg.functionStart(function) == slot) {
+                String sig = dbg.functionSignature(function++);
+                if (!sig.isEmpty()) w.stringField("proto", sig);
+            }
+            int line = dbg == null ? -1 : dbg.findLine(slot, lineSkip);
+            if (line >= 0) {
+                lineSkip++;
+                String src = dbg.lineSource(line);
+                if (src != null) w.stringField("src", src);
+                if (linum) {
+                    String f = dbg.lineFile(line);
+                    if (f != null) w.stringField("file", f);
+                    if (dbg.lineNumber(line) != 0) w.intField("line_num", dbg.lineNumber(line));
+                    if (dbg.lineColumn(line) != 0) w.intField("line_col", dbg.lineColumn(line));
+                }
+            }
             w.name("disasm").raw("\"" + fmt.format(insn) + "\"");
             if (opcodes) {
                 byte[] raw = encode(insn);
@@ -141,6 +187,7 @@ public final class ProgDumpCommand extends CliCommand {
                 w.endObject();
             }
             w.endObject();
+            slot += insn.slots();
         }
         w.endArray();
     }

@@ -33,10 +33,23 @@ public final class ProgPrinter {
     /** The {@code prog show} record of {@code prog}; {@code pins} are pin paths by id with {@code --bpffs}. */
     public static void show(Session session, Program prog, Map<Integer, List<String>> pins) {
         ProgramInfo info = prog.info();
+        String name = displayName(prog, info);
         List<Integer> mapIds = info.mapIdCount() == 0 ? List.of() : prog.mapIds();
         FdInfo fdInfo = FdInfo.of(prog.fd());
-        if (session.json()) showJson(session, info, mapIds, fdInfo, pins);
-        else session.out().print(showPlain(info, mapIds, fdInfo, pins));
+        if (session.json()) showJson(session, info, name, mapIds, fdInfo, pins);
+        else session.out().print(showPlain(info, name, mapIds, fdInfo, pins));
+    }
+
+    /**
+     * The program's name as bpftool shows it: the kernel keeps 15 bytes, so a name that long is replaced by the
+     * full function name from the program's BTF when there is one.
+     */
+    public static String displayName(Program prog, ProgramInfo info) {
+        String name = info.name();
+        if (name.length() < 15 || info.btfId() == 0 || info.funcInfoCount() == 0) return name;
+        ProgramDebugInfo dbg = ProgramDebugInfo.read(prog, info);
+        String full = dbg == null ? null : dbg.functionName(0);
+        return full == null || full.isEmpty() ? name : full;
     }
 
     /** Wall-clock seconds since the epoch at which a program loaded {@code loadTimeNs} after boot was loaded. */
@@ -50,12 +63,12 @@ public final class ProgPrinter {
     }
 
     /** The first line: {@code 12: xdp  name pass  tag 3b185187f1855c4c  gpl}, newline included. */
-    static String header(ProgramInfo info) {
+    static String header(ProgramInfo info, String name) {
         StringBuilder sb = new StringBuilder();
         sb.append(Integer.toUnsignedString(info.id())).append(": ");
         if (ProgramType.fromNumber(info.typeNumber()).isPresent()) sb.append(info.typeName()).append("  ");
         else sb.append("type ").append(Integer.toUnsignedString(info.typeNumber())).append("  ");
-        if (!info.name().isEmpty()) sb.append("name ").append(info.name()).append("  ");
+        if (!info.name().isEmpty()) sb.append("name ").append(name).append("  ");
         sb.append("tag ").append(info.tag());
         if (info.ifindex() != 0) {
             sb.append("  offloaded_to ifindex ").append(Integer.toUnsignedString(info.ifindex())).append(" ns_dev ")
@@ -70,8 +83,9 @@ public final class ProgPrinter {
         return sb.append('\n').toString();
     }
 
-    static String showPlain(ProgramInfo info, List<Integer> mapIds, FdInfo fdInfo, Map<Integer, List<String>> pins) {
-        StringBuilder sb = new StringBuilder(header(info));
+    static String showPlain(ProgramInfo info, String name, List<Integer> mapIds, FdInfo fdInfo,
+                            Map<Integer, List<String>> pins) {
+        StringBuilder sb = new StringBuilder(header(info, name));
         if (info.loadTimeNs() != 0) {
             sb.append("\tloaded_at ").append(loadedAtText(loadedAtEpochSeconds(info.loadTimeNs()))).append("  uid ")
                     .append(Integer.toUnsignedString(info.createdByUid())).append('\n');
@@ -94,11 +108,11 @@ public final class ProgPrinter {
     }
 
     /** The JSON members that open a program's object: id, type, name, tag, gpl_compatible, statistics. */
-    static void headerJson(JsonWriter w, ProgramInfo info) {
+    static void headerJson(JsonWriter w, ProgramInfo info, String name) {
         w.uintField("id", Integer.toUnsignedLong(info.id()));
         if (ProgramType.fromNumber(info.typeNumber()).isPresent()) w.stringField("type", info.typeName());
         else w.uintField("type", Integer.toUnsignedLong(info.typeNumber()));
-        if (!info.name().isEmpty()) w.stringField("name", info.name());
+        if (!info.name().isEmpty()) w.stringField("name", name);
         w.stringField("tag", info.tag());
         w.boolField("gpl_compatible", info.gplCompatible());
         if (info.runTimeNs() != 0) {
@@ -108,11 +122,11 @@ public final class ProgPrinter {
         if (info.recursionMisses() != 0) w.uintField("recursion_misses", info.recursionMisses());
     }
 
-    private static void showJson(Session session, ProgramInfo info, List<Integer> mapIds, FdInfo fdInfo,
-                                 Map<Integer, List<String>> pins) {
+    private static void showJson(Session session, ProgramInfo info, String name, List<Integer> mapIds,
+                                 FdInfo fdInfo, Map<Integer, List<String>> pins) {
         JsonWriter w = session.jsonWriter();
         w.startObject();
-        headerJson(w, info);
+        headerJson(w, info, name);
         if (info.ifindex() != 0) {
             w.name("dev").startObject().uintField("ifindex", Integer.toUnsignedLong(info.ifindex()))
                     .uintField("ns_dev", info.netnsDev()).uintField("ns_inode", info.netnsIno()).endObject();

@@ -3,6 +3,7 @@ package dev.ebpf4j.cli.prog;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.Errno;
 import dev.ebpf4j.Program;
+import dev.ebpf4j.ProgramInfo;
 import dev.ebpf4j.cli.HelpSpec;
 import dev.ebpf4j.cli.PinnedObjects;
 import dev.ebpf4j.cli.UsageException;
@@ -76,17 +77,20 @@ public record ProgRef(Kind kind, String text) {
                 yield List.of(Program.fromPinned(path));
             }
             case TAG -> matching(p -> p.info().tag().equals(text));
-            case NAME -> matching(p -> nameMatches(p.name()));
+            case NAME -> matching(p -> nameMatches(p));
         };
     }
 
     /**
-     * The kernel keeps 15 bytes of a name; bpftool recovers longer names from BTF. Without BTF, a longer name
-     * matches programs whose kernel name is its first 15 bytes.
+     * The kernel keeps 15 bytes of a name; as bpftool, longer names are recovered from the program's BTF. Without
+     * BTF, a longer name matches programs whose kernel name is its first 15 bytes.
      */
-    private boolean nameMatches(String kernelName) {
+    private boolean nameMatches(Program p) {
+        String kernelName = p.name();
         if (kernelName.equals(text)) return true;
-        return text.length() > KERNEL_NAME_MAX && kernelName.equals(text.substring(0, KERNEL_NAME_MAX));
+        if (text.length() <= KERNEL_NAME_MAX || !kernelName.equals(text.substring(0, KERNEL_NAME_MAX))) return false;
+        ProgramInfo info = p.info();
+        return info.btfId() == 0 || ProgPrinter.displayName(p, info).equals(text);
     }
 
     private List<Program> matching(Predicate<Program> test) {

@@ -22,10 +22,20 @@ public final class XlatedFormatter {
     private static final String[] CLASS = {"ld", "ldx", "st", "stx", "alu", "jmp", "jmp32", "alu64"};
 
     private final KernelSymbols symbols;
+    private final long[] jitedFunctions;
 
     /** {@code symbols} may be null: helper calls are then named by helper id only when the id is in range. */
     public XlatedFormatter(KernelSymbols symbols) {
+        this(symbols, new long[0]);
+    }
+
+    /**
+     * With the kernel addresses of the program's JIT-compiled functions, calls to subprograms are named
+     * ({@code call pc+27#bpf_prog_..._cb}) as bpftool names them.
+     */
+    public XlatedFormatter(KernelSymbols symbols, long[] jitedFunctions) {
         this.symbols = symbols;
+        this.jitedFunctions = jitedFunctions;
     }
 
     /** One instruction, without the index and newline: {@code (bf) r6 = r1}. */
@@ -145,9 +155,8 @@ public final class XlatedFormatter {
         int code = insn.opcode();
         int op = code >> 4;
         if (op == 0x08) {
-            if (insn.src() == 1) return c + "call pc" + signed(insn.imm());
-            if (insn.src() == 2) return c + "call kernel-function";
-            return c + "call " + helperName(insn.imm()) + "#" + insn.imm();
+            if (insn.src() == 1) return c + "call pc" + subprogram(insn);
+            return c + "call " + helperName(insn) + "#" + insn.imm();
         }
         if (code == 0x05) return c + "goto pc" + signed(insn.offset());
         if (code == 0x06) return c + "gotol pc" + signed(insn.imm());
@@ -160,8 +169,10 @@ public final class XlatedFormatter {
                 + signed(insn.offset());
     }
 
-    private String helperName(int imm) {
-        if (imm >= 0) {
+    /** A helper's (or kfunc's) name: by helper id, else the kernel symbol at {@code __bpf_call_base + imm}. */
+    private String helperName(Instruction insn) {
+        int imm = insn.imm();
+        if (insn.src() == 0 && imm >= 0) {
             String byId = HelperFunction.fromNumber(imm).map(HelperFunction::cName).orElse(null);
             if (byId != null) return byId;
         }
@@ -170,7 +181,17 @@ public final class XlatedFormatter {
             String name = symbols.nameAt(address);
             return name != null ? name : "0x" + Long.toHexString(address);
         }
-        return "unknown";
+        return insn.src() == 2 ? "kernel-function" : "unknown";
+    }
+
+    /** A call to a subprogram: the offset, and with JIT addresses the function's kernel symbol. */
+    private String subprogram(Instruction insn) {
+        if (jitedFunctions.length == 0) return signed(insn.offset());
+        int index = insn.imm();
+        long address = index >= 0 && index < jitedFunctions.length ? jitedFunctions[index]
+                : (symbols == null ? 0 : symbols.callBase() + index);
+        String name = symbols == null ? null : symbols.nameAt(address);
+        return signed(insn.offset()) + "#" + (name != null ? name : "0x" + Long.toHexString(address));
     }
 
     /** C's {@code %+d}. */
