@@ -1,5 +1,8 @@
 package dev.ebpf4j.cli;
 
+import dev.ebpf4j.BpfMap;
+import dev.ebpf4j.MapSpec;
+import dev.ebpf4j.MapType;
 import dev.ebpf4j.testkit.KernelTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,6 +194,68 @@ class MapCliKernelTest {
         Cli.Result dump = sameAsBpftool("map", "dump", "pinned", outer);
         assertTrue(dump.out().endsWith("Found 1 element\n"), dump.out());
         sameAsBpftool("-j", "map", "show", "pinned", outer);
+    }
+
+    /** BTF for key {@code int} and value {@code struct val { char comm[8]; unsigned a:3, b:5; int n; }}. */
+    static byte[] structBtf() {
+        String strings = "\0int\0char\0unsigned int\0val\0comm\0a\0b\0n\0";
+        int sInt = 1;
+        int sChar = 5;
+        int sUint = 10;
+        int sVal = 23;
+        int sComm = 27;
+        int sA = 32;
+        int sB = 34;
+        int sN = 36;
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.allocate(16 + 16 + 16 + 24 + 12 + 4 * 12)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        t.putInt(sInt).putInt(1 << 24).putInt(4).putInt(1 << 24 | 32);               // [1] int
+        t.putInt(sChar).putInt(1 << 24).putInt(1).putInt(1 << 24 | 8);               // [2] char
+        t.putInt(sUint).putInt(1 << 24).putInt(4).putInt(32);                        // [3] unsigned int
+        t.putInt(0).putInt(3 << 24).putInt(0).putInt(2).putInt(1).putInt(8);         // [4] char[8]
+        t.putInt(sVal).putInt(1 << 31 | 4 << 24 | 4).putInt(16);                     // [5] struct val
+        t.putInt(sComm).putInt(4).putInt(0);
+        t.putInt(sA).putInt(3).putInt(3 << 24 | 64);
+        t.putInt(sB).putInt(3).putInt(5 << 24 | 67);
+        t.putInt(sN).putInt(1).putInt(96);
+        byte[] str = strings.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + t.capacity() + str.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(24).putInt(0).putInt(t.capacity())
+                .putInt(t.capacity()).putInt(str.length);
+        b.put(t.array()).put(str);
+        return b.array();
+    }
+
+    @Test
+    void mapsWithBtfPrintFormattedValuesLikeBpftool() {
+        String m = dir.resolve("btf").toString();
+        MapSpec spec = MapSpec.builder(MapType.HASH).name("clibtf").keySize(4).valueSize(16).maxEntries(4)
+                .btf(new MapSpec.MapBtf(structBtf(), 1, 5, 0)).pinning(MapSpec.Pinning.at(Path.of(m))).build();
+        try (BpfMap map = BpfMap.create(spec)) {
+            ok("map", "update", "pinned", m, "key", "7", "0", "0", "0", "value", "hex", "62", "61", "73", "68", "00",
+                    "00", "00", "00", "f5", "00", "00", "00", "fe", "ff", "ff", "ff");
+            Cli.Result plain = sameAsBpftool("map", "dump", "pinned", m);
+            assertEquals("""
+                    [{
+                            "key": 7,
+                            "value": {
+                                "comm": "bash",
+                                "a": 0x5,
+                                "b": 0x1e,
+                                "n": -2
+                            }
+                        }
+                    ]
+                    """, plain.out());
+            Cli.Result json = sameAsBpftool("-j", "map", "dump", "pinned", m);
+            assertTrue(json.out().endsWith(",\"formatted\":{\"key\":7,\"value\":{\"comm\":\"bash\",\"a\":\"0x5\","
+                    + "\"b\":\"0x1e\",\"n\":-2}}}]\n"), json.out());
+            sameAsBpftool("-p", "map", "dump", "pinned", m);
+            sameAsBpftool("map", "lookup", "pinned", m, "key", "7", "0", "0", "0");
+            sameAsBpftool("-j", "map", "lookup", "pinned", m, "key", "7", "0", "0", "0");
+            assertTrue(sameAsBpftool("map", "show", "pinned", m).out().contains("\tbtf_id " + map.info().btfId()));
+        }
     }
 
     @Test

@@ -31,25 +31,30 @@ public final class MapDumpCommand extends CliCommand {
         List<BpfMap> maps = ref.openAll();
         try {
             boolean several = maps.size() > 1;
-            JsonWriter w = session.json() ? session.jsonWriter() : null;
+            boolean allHaveBtf = maps.stream().allMatch(m -> m.info().btfId() != 0);
+            EntryOutput out = EntryOutput.forDump(session, allHaveBtf);
+            JsonWriter w = out.writer();
             if (w != null && several) w.startArray();
             for (int i = 0; i < maps.size(); i++) {
-                dump(session, maps.get(i), several);
+                dump(out, maps.get(i), several);
                 if (w == null && i != maps.size() - 1) session.out().print('\n');
             }
             if (w != null && several) w.endArray();
+            out.finish();
         } finally {
             maps.forEach(BpfMap::close);
         }
         return 0;
     }
 
-    private static void dump(Session session, BpfMap map, boolean withHeader) {
+    private static void dump(EntryOutput out, BpfMap map, boolean withHeader) {
+        Session session = out.session();
         MapInfo info = map.info();
         if (info.keySize() == 0) {
             throw new BpfArgumentException(MapPrinter.describe(map) + " has no keys to dump; read it with peek or pop");
         }
-        JsonWriter w = session.json() ? session.jsonWriter() : null;
+        MapFormat format = out.writer() == null ? null : MapFormat.of(info);
+        JsonWriter w = out.writer();
         if (w != null) {
             if (withHeader) {
                 w.startObject();
@@ -79,7 +84,7 @@ public final class MapDumpCommand extends CliCommand {
                 errno = e.errnoValue();
             }
             if (value.isPresent()) {
-                MapPrinter.entry(session, info, key, value.get());
+                out.entry(info, format, key, value.get());
                 count++;
             } else {
                 MapPrinter.entryError(session, info, key, errno == 0 ? 2 : errno);

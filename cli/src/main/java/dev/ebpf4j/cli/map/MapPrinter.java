@@ -132,10 +132,15 @@ public final class MapPrinter {
         return MapType.fromNumber(info.typeNumber()).map(MapType::isPerCpu).orElse(false);
     }
 
-    /** One entry: {@code value} is the map's value buffer (one 8-aligned slot per possible CPU for per-CPU maps). */
+    /**
+     * One entry, as {@code map lookup} and {@code map pop} print it: {@code value} is the map's value buffer (one
+     * 8-aligned slot per possible CPU for per-CPU maps); maps with BTF print their formatted form.
+     */
     public static void entry(Session session, MapInfo info, byte[] key, byte[] value) {
-        if (session.json()) entryJson(session.jsonWriter(), info, key, value);
-        else session.out().print(entryPlain(info, key, value));
+        MapFormat format = MapFormat.of(info);
+        EntryOutput out = EntryOutput.forEntry(session, format);
+        out.entry(info, format, key, value);
+        out.finish();
     }
 
     static String entryPlain(MapInfo info, byte[] key, byte[] value) {
@@ -168,7 +173,8 @@ public final class MapPrinter {
         return sb.toString();
     }
 
-    private static void entryJson(JsonWriter w, MapInfo info, byte[] key, byte[] value) {
+    /** An entry in bpftool's JSON: hex key and value(s), plus "formatted" when the map has BTF. */
+    static void entryJson(JsonWriter w, MapInfo info, byte[] key, byte[] value, MapFormat format) {
         w.startObject();
         w.name("key").hexBytes(key, 0, info.keySize());
         if (!isPerCpu(info)) {
@@ -182,6 +188,10 @@ public final class MapPrinter {
                         .endObject();
             }
             w.endArray();
+        }
+        if (format != null) {
+            w.name("formatted");
+            format.write(w, key, value, false);
         }
         w.endObject();
     }

@@ -2,14 +2,13 @@ package dev.ebpf4j.cli.prog;
 
 import dev.ebpf4j.Program;
 import dev.ebpf4j.ProgramInfo;
-import dev.ebpf4j.internal.sys.Fd;
-import dev.ebpf4j.internal.sys.ObjectIds;
+import dev.ebpf4j.cli.btf.BtfLoader;
+import dev.ebpf4j.cli.btf.BtfTypes;
 import dev.ebpf4j.internal.sys.ObjectInfo;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -33,9 +32,6 @@ public final class ProgramDebugInfo {
     private static final int LINE_INFO_REC_SIZE = 172;
     private static final int NR_JITED_KSYMS = 104;
     private static final int JITED_KSYMS = 112;
-    // struct bpf_btf_info
-    private static final int BTF_PTR = 0;
-    private static final int BTF_SIZE = 8;
 
     private final BtfTypes btf;
     /** Pairs of (insn_off, type_id). */
@@ -79,7 +75,7 @@ public final class ProgramDebugInfo {
             for (int i = 0; i < nLine && lineRec >= 16; i++) {
                 for (int f = 0; f < 4; f++) lines[4 * i + f] = lineBuf.get(JAVA_INT, (long) i * lineRec + 4L * f);
             }
-            return new ProgramDebugInfo(BtfTypes.parse(rawBtf(info.btfId(), arena)), functions, lines);
+            return new ProgramDebugInfo(BtfLoader.byId(info.btfId()), functions, lines);
         } catch (RuntimeException e) {
             return null;
         }
@@ -101,20 +97,6 @@ public final class ProgramDebugInfo {
             return buf.asSlice(0, 8L * got).toArray(JAVA_LONG);
         } catch (RuntimeException e) {
             return new long[0];
-        }
-    }
-
-    private static byte[] rawBtf(int btfId, Arena arena) {
-        try (Fd fd = ObjectIds.open(ObjectIds.Kind.BTF, btfId)) {
-            MemorySegment info = arena.allocate(ObjectInfo.BTF_INFO_SIZE, 8);
-            ObjectInfo.get(fd.get(), info, "BTF object id " + btfId);
-            int size = info.get(JAVA_INT, BTF_SIZE);
-            MemorySegment data = arena.allocate(Math.max(1, size), 8);
-            info.fill((byte) 0);
-            info.set(JAVA_LONG, BTF_PTR, data.address());
-            info.set(JAVA_INT, BTF_SIZE, size);
-            ObjectInfo.get(fd.get(), info, "BTF object id " + btfId);
-            return data.asSlice(0, size).toArray(JAVA_BYTE);
         }
     }
 

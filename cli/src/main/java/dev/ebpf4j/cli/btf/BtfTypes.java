@@ -1,4 +1,4 @@
-package dev.ebpf4j.cli.prog;
+package dev.ebpf4j.cli.btf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,25 +16,25 @@ import java.nio.charset.StandardCharsets;
  * }</pre>
  */
 public final class BtfTypes {
-    static final int INT = 1;
-    static final int PTR = 2;
-    static final int ARRAY = 3;
-    static final int STRUCT = 4;
-    static final int UNION = 5;
-    static final int ENUM = 6;
-    static final int FWD = 7;
-    static final int TYPEDEF = 8;
-    static final int VOLATILE = 9;
-    static final int CONST = 10;
-    static final int RESTRICT = 11;
-    static final int FUNC = 12;
-    static final int FUNC_PROTO = 13;
-    static final int VAR = 14;
-    static final int DATASEC = 15;
-    static final int FLOAT = 16;
-    static final int DECL_TAG = 17;
-    static final int TYPE_TAG = 18;
-    static final int ENUM64 = 19;
+    public static final int INT = 1;
+    public static final int PTR = 2;
+    public static final int ARRAY = 3;
+    public static final int STRUCT = 4;
+    public static final int UNION = 5;
+    public static final int ENUM = 6;
+    public static final int FWD = 7;
+    public static final int TYPEDEF = 8;
+    public static final int VOLATILE = 9;
+    public static final int CONST = 10;
+    public static final int RESTRICT = 11;
+    public static final int FUNC = 12;
+    public static final int FUNC_PROTO = 13;
+    public static final int VAR = 14;
+    public static final int DATASEC = 15;
+    public static final int FLOAT = 16;
+    public static final int DECL_TAG = 17;
+    public static final int TYPE_TAG = 18;
+    public static final int ENUM64 = 19;
 
     private static final int SIGNATURE_MAX = 1024;
 
@@ -104,21 +104,73 @@ public final class BtfTypes {
         return offsets.length;
     }
 
-    int kind(int id) {
+    public int kind(int id) {
         if (id <= 0 || id >= offsets.length) return -1;
         return (types.getInt(offsets[id] + 4) >>> 24) & 0x1f;
     }
 
-    private int vlen(int id) {
+    /** Number of members, parameters, enumerators or section entries. */
+    public int vlen(int id) {
         return types.getInt(offsets[id] + 4) & 0xffff;
     }
 
-    private boolean kflag(int id) {
+    /** The kind flag (bitfield member offsets for structs, union for forward declarations). */
+    public boolean kflag(int id) {
         return (types.getInt(offsets[id] + 4) & 0x8000_0000) != 0;
     }
 
-    private int ref(int id) {
+    /** The size (ints, structs, enums, sections) or referenced type (pointers, modifiers, functions, vars). */
+    public int ref(int id) {
         return types.getInt(offsets[id] + 8);
+    }
+
+    /** The i-th 32-bit word after the type's common header (its kind-specific data). */
+    public int word(int id, int i) {
+        return types.getInt(offsets[id] + 12 + 4 * i);
+    }
+
+    /**
+     * The type behind typedefs, modifiers, variables and tags (libbpf's btf__resolve_type); -1 when the chain is
+     * broken or too long.
+     */
+    public int resolve(int id) {
+        for (int depth = 0; depth < 32; depth++) {
+            if (id == 0) return 0;
+            switch (kind(id)) {
+                case TYPEDEF, VOLATILE, CONST, RESTRICT, VAR, DECL_TAG, TYPE_TAG -> id = ref(id);
+                case -1 -> {
+                    return -1;
+                }
+                default -> {
+                    return id;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The size in bytes of a type (libbpf's btf__resolve_size); -1 when it has none. */
+    public long size(int id) {
+        long multiplier = 1;
+        for (int depth = 0; depth < 32; depth++) {
+            switch (kind(id)) {
+                case INT, STRUCT, UNION, ENUM, ENUM64, DATASEC, FLOAT -> {
+                    return multiplier * Integer.toUnsignedLong(ref(id));
+                }
+                case PTR -> {
+                    return multiplier * 8;
+                }
+                case TYPEDEF, VOLATILE, CONST, RESTRICT, VAR, DECL_TAG, TYPE_TAG -> id = ref(id);
+                case ARRAY -> {
+                    multiplier *= Integer.toUnsignedLong(word(id, 2));
+                    id = word(id, 0);
+                }
+                default -> {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** The name of type {@code id}, or null. */
