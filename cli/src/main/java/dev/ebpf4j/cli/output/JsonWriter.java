@@ -130,6 +130,11 @@ public final class JsonWriter {
         return endArray();
     }
 
+    /** Forgets that a value was written at the top level, so the next one gets no comma (bpftool's jsonw_reset). */
+    public void reset() {
+        if (depth == 0) needsComma = false;
+    }
+
     /** Closes everything still open (used before reporting an error in the middle of output). */
     public void closeAll() {
         while (depth > 0) end(open.charAt(open.length() - 1) == '{' ? '}' : ']');

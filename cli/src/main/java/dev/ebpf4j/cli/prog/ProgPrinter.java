@@ -36,8 +36,13 @@ public final class ProgPrinter {
         String name = displayName(prog, info);
         List<Integer> mapIds = info.mapIdCount() == 0 ? List.of() : prog.mapIds();
         FdInfo fdInfo = FdInfo.of(prog.fd());
-        if (session.json()) showJson(session, info, name, mapIds, fdInfo, pins);
-        else session.out().print(showPlain(info, name, mapIds, fdInfo, pins));
+        ProgramMetadata metadata = ProgramMetadata.find(mapIds);
+        if (session.json()) {
+            showJson(session, info, name, mapIds, fdInfo, pins, metadata);
+        } else {
+            session.out().print(showPlain(info, name, mapIds, fdInfo, pins));
+            if (metadata != null) metadata.writePlain(session.out());
+        }
     }
 
     /**
@@ -123,7 +128,7 @@ public final class ProgPrinter {
     }
 
     private static void showJson(Session session, ProgramInfo info, String name, List<Integer> mapIds,
-                                 FdInfo fdInfo, Map<Integer, List<String>> pins) {
+                                 FdInfo fdInfo, Map<Integer, List<String>> pins, ProgramMetadata metadata) {
         JsonWriter w = session.jsonWriter();
         w.startObject();
         headerJson(w, info, name);
@@ -154,6 +159,7 @@ public final class ProgPrinter {
             for (String p : pins.getOrDefault(info.id(), List.of())) w.string(p);
             w.endArray();
         }
+        if (metadata != null) metadata.writeJson(w);
         w.endObject();
     }
 }
