@@ -14,6 +14,7 @@ import dev.ebpf4j.cli.Session;
 import dev.ebpf4j.cli.UsageException;
 import dev.ebpf4j.cli.Words;
 import dev.ebpf4j.cli.prog.ProgRef;
+import dev.ebpf4j.internal.sys.Cpus;
 import picocli.CommandLine.Command;
 
 import java.lang.foreign.MemorySegment;
@@ -47,7 +48,7 @@ public final class MapUpdateCommand extends CliCommand {
             byte[] key = null;
             byte[] value = null;
             UpdateMode mode = null;
-            List<AutoCloseable> held = new ArrayList<>();
+            List<Runnable> closers = new ArrayList<>();
             try {
                 while (!words.atEnd()) {
                     if (words.take("key")) {
@@ -58,11 +59,10 @@ public final class MapUpdateCommand extends CliCommand {
                         key = DataArgs.bytes(words, "key");
                     } else if (words.take("value")) {
                         if (value != null) throw new UsageException("duplicate value");
-                        value = value(session, words, info, held);
-                    } else if (words.is("any") || words.is("exist") || words.is("noexist")) {
+                        value = value(session, words, info, closers);
+                    } else if (updateMode(words.peek()) != null) {
                         if (mode != null) throw new UsageException("flags specified multiple times: " + words.peek());
-                        mode = words.take("any") ? UpdateMode.ANY : words.take("noexist") ? UpdateMode.NO_EXIST
-                                : take(words, "exist", UpdateMode.EXIST);
+                        mode = updateMode(words.next("update flag"));
                     } else {
                         throw new UsageException("expected key or value, got: " + words.peek());
                     }
@@ -71,26 +71,23 @@ public final class MapUpdateCommand extends CliCommand {
                 if (value == null) throw new UsageException("did not find value");
                 write(map, info, key, value, mode == null ? UpdateMode.ANY : mode);
             } finally {
-                Collections.reverse(held);
-                for (AutoCloseable c : held) {
-                    try {
-                        c.close();
-                    } catch (Exception ignored) {
-                        // descriptors only
-                    }
-                }
+                closers.forEach(Runnable::run);
             }
         }
         session.done();
         return 0;
     }
 
-    private static UpdateMode take(Words words, String keyword, UpdateMode mode) {
-        words.take(keyword);
-        return mode;
+    /** UPDATE_FLAGS := { any | exist | noexist } (prefixes accepted, as in bpftool); null for another word. */
+    private static UpdateMode updateMode(String word) {
+        if (Words.isPrefix(word, "any")) return UpdateMode.ANY;
+        if (Words.isPrefix(word, "noexist")) return UpdateMode.NO_EXIST;
+        if (Words.isPrefix(word, "exist")) return UpdateMode.EXIST;
+        return null;
     }
 
-    private static byte[] value(Session session, Words words, MapInfo info, List<AutoCloseable> held) {
+    /** VALUE := DATA, or a MAP for maps of maps, or a PROG for program arrays (opened; closed by {@code closers}). */
+    private static byte[] value(Session session, Words words, MapInfo info, List<Runnable> closers) {
         MapType type = info.type();
         if (type.isMapInMap() || type == MapType.PROG_ARRAY) {
             String noun = type.isMapInMap() ? "map in map" : "map of progs";
@@ -98,7 +95,7 @@ public final class MapUpdateCommand extends CliCommand {
             int fd;
             if (type.isMapInMap()) {
                 BpfMap inner = MapRef.parse(words).openOne();
-                held.add(inner);
+                closers.add(inner::close);
                 fd = inner.fd();
             } else {
                 if (words.is("id")) {
@@ -106,7 +103,7 @@ public final class MapUpdateCommand extends CliCommand {
                             + "         by some process or pinned otherwise update will be lost");
                 }
                 Program prog = ProgRef.parse(words).openOne();
-                held.add(prog);
+                closers.add(prog::close);
                 fd = prog.fd();
             }
             return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(fd).array();
@@ -121,9 +118,7 @@ public final class MapUpdateCommand extends CliCommand {
                 throw new BpfArgumentException(MapPrinter.describe(map) + ": value is " + value.length + " bytes, the map's values are "
                         + info.valueSize() + " bytes (give one value; it is written for every CPU)");
             }
-            List<byte[]> perCpu = new ArrayList<>();
-            for (int i = 0; i < map.valueBufferSize() / (((info.valueSize() + 7) & ~7)); i++) perCpu.add(value);
-            buffer = map.joinPerCpu(perCpu);
+            buffer = map.joinPerCpu(Collections.nCopies(Cpus.possibleCount(), value));
         }
         try {
             if (info.keySize() == 0) {
