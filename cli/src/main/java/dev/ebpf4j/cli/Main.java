@@ -1,11 +1,122 @@
 package dev.ebpf4j.cli;
 
-/** Entry point of the {@code ebpf4j} command (placeholder until the CLI lands). */
+import dev.ebpf4j.BpfArgumentException;
+import dev.ebpf4j.BpfException;
+import dev.ebpf4j.cli.output.JsonWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Entry point of the {@code ebpf4j} command: bpftool-class subcommands for maps, programs and links. Errors print
+ * one {@code Error: ...} line on stderr (and bpftool's {@code {"error": ...}} object on stdout in JSON mode); the
+ * exit status is 0 on success, 2 for usage errors and 254 when the operation failed. {@code --debug} adds stack
+ * traces.
+ *
+ * <pre>{@code
+ * int status = Main.run(new String[] {"map", "list", "--json"}, System.out, System.err);
+ * }</pre>
+ */
 public final class Main {
+    /** Exit status of a command line that does not follow the grammar. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status of an operation that failed (bpftool exits with 254 for most failures). */
+    public static final int EXIT_FAILURE = 254;
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.out.println("ebpf4j");
+        int status = run(args, System.in, System.out, System.err);
+        System.exit(status);
+    }
+
+    /** Runs the command with {@code args}, printing to {@code out} and {@code err}; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)} with {@code in} as standard input. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        Session session = new Session(in, o, e);
+        RootCommand root = new RootCommand(session);
+        CommandLine cl = new CommandLine(root);
+        cl.setUnmatchedOptionsArePositionalParams(true);
+        cl.setAbbreviatedSubcommandsAllowed(true);
+        cl.setOut(o);
+        cl.setErr(e);
+        cl.setExecutionStrategy(parsed -> {
+            root.applyOptions();
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            root.applyOptions();
+            return report(session, ex, ex.getCommandLine().getCommandSpec());
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parsed) ->
+                report(session, ex, commandLine.getCommandSpec()));
+        int status;
+        try {
+            status = cl.execute(args);
+        } finally {
+            JsonWriter w = session.jsonWriterOrNull();
+            if (w != null && !w.isEmpty()) {
+                w.closeAll();
+                w.finish();
+            }
+            o.flush();
+            e.flush();
+        }
+        return status;
+    }
+
+    /** Prints {@code failure} bpftool-style and returns the exit status for it. */
+    static int report(Session session, Throwable failure, CommandLine.Model.CommandSpec where) {
+        Throwable t = failure instanceof UncheckedIOException u ? u.getCause() : failure;
+        String message;
+        int status;
+        if (t instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && (where.userObject() instanceof CommandGroup || where.userObject() instanceof RootCommand)) {
+            message = "unknown " + (where.userObject() instanceof RootCommand ? "object" : where.name() + " command")
+                    + " '" + u.getUnmatched().get(0) + "' (see '" + RootCommand.NAME + commandPath(where) + " help')";
+            status = EXIT_USAGE;
+        } else if (t instanceof ParameterException || t instanceof UsageException) {
+            message = t.getMessage() + " (see '" + RootCommand.NAME + commandPath(where) + " help')";
+            status = EXIT_USAGE;
+        } else if (t instanceof BpfArgumentException) {
+            message = t.getMessage();
+            status = EXIT_USAGE;
+        } else if (t instanceof BpfException || t instanceof IOException) {
+            message = t.getMessage();
+            status = EXIT_FAILURE;
+        } else {
+            message = "internal error: " + t + (session.debug() ? "" : " (run with --debug for the stack trace)");
+            status = EXIT_FAILURE;
+        }
+        JsonWriter w = session.jsonWriterOrNull();
+        if (w != null) {
+            w.closeAll();
+            w.startObject().stringField("error", message).endObject();
+        }
+        session.err().println("Error: " + message);
+        if (session.debug()) t.printStackTrace(session.err());
+        return status;
+    }
+
+    private static String commandPath(CommandLine.Model.CommandSpec spec) {
+        StringBuilder sb = new StringBuilder();
+        for (CommandLine.Model.CommandSpec s = spec; s != null && s.parent() != null; s = s.parent()) {
+            if (s.userObject() instanceof CommandGroup) sb.insert(0, " " + s.name());
+        }
+        return sb.toString();
     }
 }

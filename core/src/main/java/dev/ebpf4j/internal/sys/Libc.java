@@ -89,6 +89,8 @@ public final class Libc {
     private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle DUP_CLOEXEC = downcall("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
     private Libc() {
     }
@@ -333,6 +335,15 @@ public final class Libc {
     public static int dupCloexec(int fd) {
         try {
             return (int) DUP_CLOEXEC.invokeExact(state(), fd, 1030, 3);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code clock_gettime(clockId, ts)}: fills a {@code struct timespec} (two longs); 0 or -1 with errno set. */
+    public static int clockGettime(int clockId, MemorySegment timespec) {
+        try {
+            return (int) CLOCK_GETTIME.invokeExact(state(), clockId, timespec);
         } catch (Throwable t) {
             throw rethrow(t);
         }

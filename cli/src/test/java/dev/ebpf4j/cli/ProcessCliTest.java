@@ -1,0 +1,113 @@
+package dev.ebpf4j.cli;
+
+import dev.ebpf4j.testkit.KernelTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.ebpf4j.cli.MapCliKernelTest.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The command as users run it, in a separate process: the {@code ./ebpf4j} launcher from the repository root, and
+ * the shaded jar run as user nobody (no capabilities) to check the permission message.
+ */
+@KernelTest
+class ProcessCliTest {
+    private Path dir;
+
+    @BeforeEach
+    void pinDir() {
+        dir = Cli.pinDir("proc");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        Cli.removeTree(dir);
+    }
+
+    private static Path jar() {
+        return Cli.repoRoot().resolve("cli/target/ebpf4j-cli.jar");
+    }
+
+    /** Skips unless the launcher would run the existing jar rather than rebuild (a rebuild inside a test is slow). */
+    private static void assumeLauncherUpToDate() {
+        Path root = Cli.repoRoot();
+        Path stamp = root.resolve("cli/target/.ebpf4j-built");
+        assumeTrue(Files.isRegularFile(jar()), "the CLI jar " + jar() + " is missing; build it with "
+                + "./mvnw -B -ntp -DskipTests package -pl cli -am");
+        assumeTrue(Files.isRegularFile(stamp), "the launcher has not built " + jar() + " yet (no "
+                + stamp + "); run ./ebpf4j once");
+        try {
+            FileTime built = Files.getLastModifiedTime(stamp);
+            for (String p : List.of("pom.xml", "core/pom.xml", "core/src/main", "vm/pom.xml", "vm/src/main",
+                    "cli/pom.xml", "cli/src/main")) {
+                Path path = root.resolve(p);
+                if (!Files.exists(path)) continue;
+                try (Stream<Path> walk = Files.walk(path)) {
+                    boolean newer = walk.anyMatch(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f).compareTo(built) > 0;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    });
+                    assumeTrue(!newer, "sources under " + p + " are newer than the launcher's build stamp, so "
+                            + "./ebpf4j would rebuild; run ./ebpf4j once first");
+                }
+            }
+        } catch (IOException e) {
+            assumeTrue(false, "cannot check the launcher's build stamp: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void launcherRunsAsANewUserWould() {
+        assumeLauncherUpToDate();
+        String m = dir.resolve("launch").toString();
+        ok("map", "create", m, "type", "hash", "key", "4", "value", "4", "entries", "4", "name", "clilaunch");
+        Cli.Result list = Cli.exec(List.of("./ebpf4j", "map", "list"), Cli.repoRoot());
+        assertEquals(0, list.exit(), list.toString());
+        assertTrue(list.out().lines().allMatch(l -> l.matches("\\d+: .*") || l.startsWith("\t")), list.out());
+        assertTrue(list.out().contains("  name clilaunch  flags 0x0\n"), list.out());
+
+        Cli.Result show = Cli.exec(List.of("./ebpf4j", "-j", "map", "show", "pinned", m), Cli.repoRoot());
+        assertEquals(0, show.exit(), show.toString());
+        if (Cli.hasBpftool()) assertEquals(Cli.bpftool("-j", "map", "show", "pinned", m).out(), show.out());
+
+        Cli.Result bad = Cli.exec(List.of("./ebpf4j", "map", "lookup", "pinned", m, "key", "1"), Cli.repoRoot());
+        assertEquals(Main.EXIT_USAGE, bad.exit(), bad.toString());
+        assertEquals("Error: map 'clilaunch' (hash): key is 1 bytes, the map's keys are 4 bytes\n", bad.err());
+    }
+
+    @Test
+    void unprivilegedUserIsToldWhichCapabilityIsMissing() {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue(Files.isExecutable(setpriv), "setpriv (util-linux) is not installed");
+        assumeTrue(Files.isRegularFile(jar()), "the CLI jar " + jar() + " is missing; build it with "
+                + "./mvnw -B -ntp -DskipTests package -pl cli -am");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Cli.Result r = Cli.exec(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                java, "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString(), "map", "create",
+                dir.resolve("nobody").toString(), "type", "hash", "key", "4", "value", "4", "entries", "1", "name",
+                "nobody"), null);
+        assertEquals(Main.EXIT_FAILURE, r.exit(), r.toString());
+        assertEquals("", r.out());
+        assertEquals(1, r.err().lines().count(), "one error line:\n" + r.err());
+        assertTrue(r.err().startsWith("Error: creating map 'nobody' (hash): bpf(BPF_MAP_CREATE) failed: EPERM"),
+                r.err());
+        assertTrue(r.err().contains("lacks CAP_BPF"), r.err());
+        assertTrue(r.err().contains("Run it as root, or grant the capabilities"), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+}
