@@ -1,5 +1,6 @@
 package dev.ebpf4j.cli;
 
+import dev.ebpf4j.cli.feature.FeatureCommand;
 import dev.ebpf4j.cli.link.LinkCommand;
 import dev.ebpf4j.cli.map.MapCommand;
 import dev.ebpf4j.cli.prog.ProgCommand;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
  * }</pre>
  */
 @Command(name = RootCommand.NAME,
-        subcommands = {MapCommand.class, ProgCommand.class, LinkCommand.class, VersionCommand.class,
+        subcommands = {MapCommand.class, ProgCommand.class, LinkCommand.class, FeatureCommand.class, VersionCommand.class,
                 HelpCommand.class})
 public final class RootCommand implements Callable<Integer> {
     /** The command's name in usage texts. */
@@ -80,7 +81,7 @@ public final class RootCommand implements Callable<Integer> {
         return "Usage: " + NAME + " [OPTIONS] OBJECT { COMMAND | help }\n"
                 + "       " + NAME + " version\n"
                 + "\n"
-                + "       OBJECT := { prog | map | link }\n"
+                + "       OBJECT := { prog | map | link | feature }\n"
                 + "       " + HelpSpec.OPTIONS + " |\n"
                 + "                    {-V|--version} }\n";
     }

@@ -57,8 +57,7 @@ final class MiscProbes {
             case TRAMPOLINES -> trampolines(name, min);
             case PERF_LINK -> perfLink(name, min, 0);
             case BPF_COOKIE -> perfLink(name, min, 0x1234);
-            case XDP_LINK -> linkErrno(name, min, ProgramType.XDP, AttachType.XDP, 0, a -> { },
-                    "kernels without XDP links answer EINVAL before looking up the device");
+            case XDP_LINK -> xdpLink(name, min);
             case TCX -> linkErrno(name, min, ProgramType.SCHED_CLS, AttachType.TCX_INGRESS, 0, a -> { },
                     "kernels without tcx answer EINVAL; with tcx, interface 0 gives ENODEV");
             case KPROBE_MULTI -> kprobeMulti(name, min);
@@ -150,6 +149,20 @@ final class MiscProbes {
                     + Errno.describe(errno) + " (" + how + ")");
         } catch (RuntimeException e) {
             return Feature.no(name, min, "could not set up the probe: " + e.getMessage());
+        }
+    }
+
+    /**
+     * XDP links cannot be told apart by error number (a missing device and an unknown attach type both give EINVAL),
+     * and probing by attaching would touch a real interface; the kernel's BTF names the link's struct instead.
+     */
+    private static Feature xdpLink(String name, String min) {
+        try {
+            boolean known = dev.ebpf4j.btf.Btf.vmlinux().findStruct("bpf_xdp_link").isPresent();
+            return new Feature(name, known, min, known ? "the kernel's BTF has struct bpf_xdp_link"
+                    : "the kernel's BTF has no struct bpf_xdp_link");
+        } catch (RuntimeException e) {
+            return Feature.no(name, min, "cannot tell without the kernel's BTF: " + e.getMessage());
         }
     }
 

@@ -68,6 +68,8 @@ final class ProbeLoad {
             a.set(JAVA_INT, BpfAttr.PROG_INSN_CNT, code.length / 8);
             a.set(JAVA_LONG, BpfAttr.PROG_INSNS, text.address());
             a.set(JAVA_LONG, BpfAttr.PROG_LICENSE, license.address());
+            // syscall programs must be sleepable
+            if (type == ProgramType.SYSCALL) a.set(JAVA_INT, BpfAttr.PROG_FLAGS, dev.ebpf4j.ProgramFlags.SLEEPABLE);
             if (withLog) {
                 a.set(JAVA_INT, BpfAttr.PROG_LOG_LEVEL, 1);
                 a.set(JAVA_INT, BpfAttr.PROG_LOG_SIZE, LOG_SIZE);

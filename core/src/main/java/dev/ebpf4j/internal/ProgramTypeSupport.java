@@ -77,6 +77,8 @@ public final class ProgramTypeSupport {
             a.set(JAVA_INT, BpfAttr.PROG_INSN_CNT, code.length / 8);
             a.set(JAVA_LONG, BpfAttr.PROG_INSNS, insns.address());
             a.set(JAVA_LONG, BpfAttr.PROG_LICENSE, license.address());
+            // syscall programs must be sleepable
+            if (type == ProgramType.SYSCALL) a.set(JAVA_INT, BpfAttr.PROG_FLAGS, dev.ebpf4j.ProgramFlags.SLEEPABLE);
             if (expected != null) a.set(JAVA_INT, BpfAttr.PROG_EXPECTED_ATTACH_TYPE, expected.number());
             return Bpf.call(BpfCommand.PROG_LOAD, a, BpfAttr.PROG_LOAD_SIZE);
         }

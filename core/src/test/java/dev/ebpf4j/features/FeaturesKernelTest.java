@@ -82,7 +82,7 @@ class FeaturesKernelTest {
     void isaAndLinkFeaturesOfAModernKernel() {
         for (MiscFeature f : List.of(MiscFeature.LARGE_INSN_LIMIT, MiscFeature.BOUNDED_LOOPS, MiscFeature.ISA_V2,
                 MiscFeature.ISA_V3, MiscFeature.ISA_V4, MiscFeature.PERF_LINK, MiscFeature.BPF_COOKIE,
-                MiscFeature.TCX, MiscFeature.UPROBE_MULTI)) {
+                MiscFeature.TCX, MiscFeature.UPROBE_MULTI, MiscFeature.XDP_LINK)) {
             Feature feature = Features.misc(f);
             assertTrue(feature.available(), feature.toString());
         }
