@@ -16,8 +16,6 @@ import dev.ebpf4j.internal.sys.SysErrors;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -35,24 +33,20 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * }
  * }</pre>
  */
-public final class CgroupLink implements Link {
+public final class CgroupLink extends SelfDetachingLink {
     static final int BPF_F_ALLOW_MULTI = 1 << 1;
 
-    private final LinkFd link;          // bpf_link attachments
     private final Fd cgroupRef;         // BPF_PROG_ATTACH attachments: the cgroup and program to detach on close
     private final Fd programRef;
     private final Path cgroup;
     private final AttachType attachType;
-    private final String what;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private CgroupLink(LinkFd link, Fd cgroupRef, Fd programRef, Path cgroup, AttachType attachType, String what) {
-        this.link = link;
+        super(link, what, "BPF_PROG_ATTACH");
         this.cgroupRef = cgroupRef;
         this.programRef = programRef;
         this.cgroup = cgroup;
         this.attachType = attachType;
-        this.what = what;
     }
 
     /**
@@ -87,9 +81,7 @@ public final class CgroupLink implements Link {
         Fd cg = openCgroup(cgroup, attaching);
         Fd progRef = null;
         try {
-            int d = Libc.dupCloexec(prog.fd());
-            if (d < 0) throw SysErrors.of("duplicating the descriptor of " + prog.describe(), CallScratch.get().errno());
-            progRef = Fd.adopt(d, prog.describe());
+            progRef = LinkSupport.duplicateProgramFd(prog);
             MemorySegment a = CallScratch.get().attr(BpfAttr.ATTACH_SIZE);
             a.set(JAVA_INT, BpfAttr.ATTACH_TARGET_FD, cg.get());
             a.set(JAVA_INT, BpfAttr.ATTACH_BPF_FD, progRef.get());
@@ -212,47 +204,12 @@ public final class CgroupLink implements Link {
     /** Replaces the program atomically (BPF_LINK_UPDATE); only for bpf_link attachments. */
     public void update(Program newProgram) {
         LinkSupport.requireType(newProgram, attachType, what);
-        if (link == null) {
-            throw new BpfException("cannot update " + what + ": it was attached with BPF_PROG_ATTACH; close it and "
-                    + "attach the new program", Errno.EOPNOTSUPP.number());
-        }
-        link.update(newProgram.fd());
+        updateLink(newProgram.fd(), "attached with BPF_PROG_ATTACH");
     }
 
+    /** BPF_PROG_DETACH of the program this object attached (one detached meanwhile is fine). */
     @Override
-    public String describe() {
-        return what;
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return link != null ? link.info() : Optional.empty();
-    }
-
-    @Override
-    public void pin(Path path) {
-        if (link == null) throw LinkSupport.notPinnable(what, "BPF_PROG_ATTACH");
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        if (link != null) link.unpin();
-    }
-
-    @Override
-    public void detach() {
-        if (link != null) link.detach();
-        else close();
-    }
-
-    @Override
-    public void close() {
-        if (link != null) {
-            link.close();
-            return;
-        }
-        if (!closed.compareAndSet(false, true)) return;
+    void detachWithoutLink() {
         try {
             MemorySegment a = CallScratch.get().attr(BpfAttr.ATTACH_SIZE);
             a.set(JAVA_INT, BpfAttr.ATTACH_TARGET_FD, cgroupRef.get());
@@ -266,10 +223,5 @@ public final class CgroupLink implements Link {
             cgroupRef.close();
             programRef.close();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "CgroupLink[" + what + "]";
     }
 }

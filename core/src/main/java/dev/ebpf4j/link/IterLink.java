@@ -24,8 +24,6 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -44,16 +42,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * }
  * }</pre>
  */
-public final class IterLink implements Link {
+public final class IterLink extends BpfLink {
     private static final String KIND = "IterLink";
     /** sizeof(union bpf_iter_link_info). */
     private static final int ITER_INFO_SIZE = 16;
 
-    private final LinkFd link;
     private final String target;
 
     private IterLink(LinkFd link, String target) {
-        this.link = link;
+        super(link);
         this.target = target;
     }
 
@@ -155,40 +152,5 @@ public final class IterLink implements Link {
     /** Runs one whole iteration and returns its output as UTF-8 text. */
     public String readString() {
         return new String(readAllBytes(), StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String describe() {
-        return link.describe();
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void detach() {
-        link.detach();
-    }
-
-    @Override
-    public void close() {
-        link.close();
-    }
-
-    @Override
-    public String toString() {
-        return "IterLink[" + link.describe() + "]";
     }
 }

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * An attachment of a program to a hook. Closing a link detaches the program unless the link was pinned (then the
- * pin keeps it attached until the pin is removed). One class per attach kind; {@code switch} over them is exhaustive.
+ * pin keeps it attached until the pin is removed). One final class per attach kind; a {@code switch} naming them all
+ * is exhaustive. The kinds that are always a kernel {@code bpf_link} share the base {@link BpfLink}.
  *
  * <pre>{@code
  * try (Program prog = Program.load(spec);
@@ -14,8 +15,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 public sealed interface Link extends AutoCloseable
-        permits TracepointLink, RawTracepointLink, KprobeLink, UprobeLink, TracingLink, PerfEventLink, IterLink,
-        XdpLink, TcxLink, TcNetlinkLink, CgroupLink, SocketFilterLink {
+        permits BpfLink, SelfDetachingLink, TracepointLink, KprobeLink, UprobeLink, PerfEventLink {
 
     /** Human-readable description: "tracepoint syscalls/sys_enter_execve → program 'handle' (tracepoint)". */
     String describe();

@@ -10,6 +10,9 @@ import dev.ebpf4j.internal.sys.Bpf;
 import dev.ebpf4j.internal.sys.BpfAttr;
 import dev.ebpf4j.internal.sys.BpfCommand;
 import dev.ebpf4j.internal.sys.CallScratch;
+import dev.ebpf4j.internal.sys.Fd;
+import dev.ebpf4j.internal.sys.Libc;
+import dev.ebpf4j.internal.sys.SysErrors;
 
 import java.lang.foreign.MemorySegment;
 
@@ -17,7 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Checks and probes the network and cgroup links share: program-type checks with clear messages, memoised probes
- * for {@code BPF_LINK_CREATE} and tcx, and the error for pinning an attachment that has no kernel link.
+ * for {@code BPF_LINK_CREATE} and tcx, the error for pinning an attachment that has no kernel link, and the program
+ * fd duplicate such attachments keep.
  *
  * <pre>{@code
  * LinkSupport.requireType(prog, ProgramType.XDP, "xdp on eth0");
@@ -83,6 +87,16 @@ final class LinkSupport {
     static BpfException notPinnable(String what, String how) {
         return new BpfException("cannot pin " + what + ": it was attached through " + how + ", which creates no "
                 + "kernel link object to pin; it stays attached until this object is closed", Errno.EOPNOTSUPP.number());
+    }
+
+    /**
+     * A close-on-exec duplicate of the program's fd, owned by an attachment made without a bpf_link (which must
+     * name the program again to detach it).
+     */
+    static Fd duplicateProgramFd(Program prog) {
+        int d = Libc.dupCloexec(prog.fd());
+        if (d < 0) throw SysErrors.of("duplicating the descriptor of " + prog.describe(), CallScratch.get().errno());
+        return Fd.adopt(d, prog.describe());
     }
 
     /** "'name' (id 12)" for a program id, or "id 12" when it cannot be opened. */

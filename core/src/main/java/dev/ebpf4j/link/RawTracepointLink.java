@@ -14,9 +14,6 @@ import dev.ebpf4j.internal.sys.BpfCommand;
 import dev.ebpf4j.internal.sys.Capabilities;
 import dev.ebpf4j.internal.sys.Fd;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
 /**
  * A raw tracepoint program attached to a kernel tracepoint by name, either untyped ({@code raw_tp}: program type
  * {@code raw_tracepoint} or {@code raw_tracepoint_writable}, context = the tracepoint's arguments as {@code u64[]})
@@ -35,15 +32,14 @@ import java.util.Optional;
  * try (Program p = Program.load(btf); RawTracepointLink l = RawTracepointLink.attach(p)) { ... }
  * }</pre>
  */
-public final class RawTracepointLink implements Link {
+public final class RawTracepointLink extends BpfLink {
     private static final String KIND = "RawTracepointLink";
 
-    private final LinkFd link;
     private final String tracepoint;
     private final boolean btfTyped;
 
     private RawTracepointLink(LinkFd link, String tracepoint, boolean btfTyped) {
-        this.link = link;
+        super(link);
         this.tracepoint = tracepoint;
         this.btfTyped = btfTyped;
     }
@@ -144,40 +140,5 @@ public final class RawTracepointLink implements Link {
     /** True for a tp_btf (BTF-typed) attachment, false for raw_tp. */
     public boolean isBtfTyped() {
         return btfTyped;
-    }
-
-    @Override
-    public String describe() {
-        return link.describe();
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void detach() {
-        link.detach();
-    }
-
-    @Override
-    public void close() {
-        link.close();
-    }
-
-    @Override
-    public String toString() {
-        return "RawTracepointLink[" + link.describe() + "]";
     }
 }

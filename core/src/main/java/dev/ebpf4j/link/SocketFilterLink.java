@@ -12,9 +12,6 @@ import dev.ebpf4j.internal.sys.Libc;
 import dev.ebpf4j.internal.sys.SysErrors;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -37,18 +34,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * }
  * }</pre>
  */
-public final class SocketFilterLink implements Link {
+public final class SocketFilterLink extends SelfDetachingLink {
     static final int SOL_SOCKET = 1;
     static final int SO_ATTACH_BPF = 50;
     static final int SO_DETACH_BPF = 27;
 
     private final Fd socket;
-    private final String what;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SocketFilterLink(Fd socket, String what) {
+        super(null, what, "setsockopt(SO_ATTACH_BPF)");
         this.socket = socket;
-        this.what = what;
     }
 
     /** Attaches {@code prog} to the socket with descriptor {@code socketFd} (replacing a filter already there). */
@@ -90,36 +85,9 @@ public final class SocketFilterLink implements Link {
         return socket.get();
     }
 
-    @Override
-    public String describe() {
-        return what;
-    }
-
-    /** Empty: a socket filter is not a kernel link object. */
-    @Override
-    public Optional<LinkInfo> info() {
-        return Optional.empty();
-    }
-
-    @Override
-    public void pin(Path path) {
-        throw LinkSupport.notPinnable(what, "setsockopt(SO_ATTACH_BPF)");
-    }
-
-    @Override
-    public void unpin() {
-        // nothing is ever pinned
-    }
-
-    @Override
-    public void detach() {
-        close();
-    }
-
     /** Detaches the filter from the socket (a filter someone already removed is fine) and drops the duplicate. */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+    void detachWithoutLink() {
         try {
             MemorySegment v = CallScratch.get().buffer(2, 4);
             v.set(JAVA_INT, 0, 0);
@@ -133,10 +101,5 @@ public final class SocketFilterLink implements Link {
         } finally {
             socket.close();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "SocketFilterLink[" + what + "]";
     }
 }

@@ -11,10 +11,7 @@ import dev.ebpf4j.internal.netlink.NetworkInterfaces;
 import dev.ebpf4j.internal.netlink.Rtnl;
 import dev.ebpf4j.internal.netlink.TrafficControl;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@code sched_cls} program attached the classic way, as a direct-action {@code bpf} filter on an interface's
@@ -31,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  */
-public final class TcNetlinkLink implements Link {
+public final class TcNetlinkLink extends SelfDetachingLink {
     private final int ifindex;
     private final String ifname;
     private final TcDirection direction;
@@ -39,11 +36,10 @@ public final class TcNetlinkLink implements Link {
     private final int handle;
     private final int programId;
     private final boolean createdQdisc;
-    private final String what;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private TcNetlinkLink(int ifindex, String ifname, TcDirection direction, int priority, int handle, int programId,
                           boolean createdQdisc, String what) {
+        super(null, what, "a netlink tc filter");
         this.ifindex = ifindex;
         this.ifname = ifname;
         this.direction = direction;
@@ -51,7 +47,6 @@ public final class TcNetlinkLink implements Link {
         this.handle = handle;
         this.programId = programId;
         this.createdQdisc = createdQdisc;
-        this.what = what;
     }
 
     /** Attaches {@code prog} on {@code ifname}, letting the kernel choose priority and handle. */
@@ -187,39 +182,12 @@ public final class TcNetlinkLink implements Link {
         return createdQdisc;
     }
 
-    @Override
-    public String describe() {
-        return what;
-    }
-
-    /** Empty: a tc filter is not a kernel link object. */
-    @Override
-    public Optional<LinkInfo> info() {
-        return Optional.empty();
-    }
-
-    @Override
-    public void pin(Path path) {
-        throw LinkSupport.notPinnable(what, "a netlink tc filter");
-    }
-
-    @Override
-    public void unpin() {
-        // nothing is ever pinned
-    }
-
-    @Override
-    public void detach() {
-        close();
-    }
-
     /**
      * Deletes this filter (only if it still runs this link's program) and then the clsact qdisc if this link created
      * it and no filter is left on it. An interface that is gone is fine.
      */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+    void detachWithoutLink() {
         try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
             List<TrafficControl.Filter> fs;
             try {
@@ -244,10 +212,5 @@ public final class TcNetlinkLink implements Link {
 
     private static boolean gone(int errno) {
         return errno == Errno.ENODEV.number() || errno == Errno.ENOENT.number() || errno == Errno.EINVAL.number();
-    }
-
-    @Override
-    public String toString() {
-        return "TcNetlinkLink[" + what + "]";
     }
 }

@@ -11,9 +11,6 @@ import dev.ebpf4j.internal.sys.BpfCommand;
 import dev.ebpf4j.internal.sys.Capabilities;
 import dev.ebpf4j.internal.sys.Fd;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
 /**
  * A {@code sched_cls} program attached to an interface's tcx hook (Linux 6.6+): the bpf_link way to run tc
  * programs, without qdiscs or filters. Several programs can share a hook; {@link AttachOrder} places this one
@@ -28,14 +25,13 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public final class TcxLink implements Link {
-    private final LinkFd link;
+public final class TcxLink extends BpfLink {
     private final int ifindex;
     private final String ifname;
     private final TcDirection direction;
 
     private TcxLink(LinkFd link, int ifindex, String ifname, TcDirection direction) {
-        this.link = link;
+        super(link);
         this.ifindex = ifindex;
         this.ifname = ifname;
         this.direction = direction;
@@ -134,40 +130,5 @@ public final class TcxLink implements Link {
 
     int linkFd() {
         return link.get();
-    }
-
-    @Override
-    public String describe() {
-        return link.describe();
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void detach() {
-        link.detach();
-    }
-
-    @Override
-    public void close() {
-        link.close();
-    }
-
-    @Override
-    public String toString() {
-        return "TcxLink[" + describe() + "]";
     }
 }

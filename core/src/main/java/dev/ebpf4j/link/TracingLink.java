@@ -14,9 +14,6 @@ import dev.ebpf4j.internal.sys.BpfCommand;
 import dev.ebpf4j.internal.sys.Capabilities;
 import dev.ebpf4j.internal.sys.Fd;
 
-import java.nio.file.Path;
-import java.util.Optional;
-
 /**
  * A BPF-trampoline program attached to a kernel function: {@code fentry}, {@code fexit}, {@code fmod_ret} (program
  * type {@code tracing}) or an {@code lsm} hook (program type {@code lsm}). The target is fixed at load time by the
@@ -36,7 +33,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public final class TracingLink implements Link {
+public final class TracingLink extends BpfLink {
     private static final String LINK_KIND = "TracingLink";
 
     /**
@@ -84,11 +81,10 @@ public final class TracingLink implements Link {
         }
     }
 
-    private final LinkFd link;
     private final Kind kind;
 
     private TracingLink(LinkFd link, Kind kind) {
-        this.link = link;
+        super(link);
         this.kind = kind;
     }
 
@@ -158,40 +154,5 @@ public final class TracingLink implements Link {
     /** The attach kind, or null when the program (opened by id or pin) did not say. */
     public Kind kind() {
         return kind;
-    }
-
-    @Override
-    public String describe() {
-        return link.describe();
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return link.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        link.unpin();
-    }
-
-    @Override
-    public void detach() {
-        link.detach();
-    }
-
-    @Override
-    public void close() {
-        link.close();
-    }
-
-    @Override
-    public String toString() {
-        return "TracingLink[" + link.describe() + "]";
     }
 }

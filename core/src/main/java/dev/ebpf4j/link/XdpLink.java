@@ -13,18 +13,12 @@ import dev.ebpf4j.internal.netlink.Rtnl;
 import dev.ebpf4j.internal.netlink.XdpNetlink;
 import dev.ebpf4j.internal.sys.Bpf;
 import dev.ebpf4j.internal.sys.BpfCommand;
-import dev.ebpf4j.internal.sys.CallScratch;
 import dev.ebpf4j.internal.sys.Capabilities;
 import dev.ebpf4j.internal.sys.Fd;
-import dev.ebpf4j.internal.sys.Libc;
 import dev.ebpf4j.internal.sys.ObjectIds;
-import dev.ebpf4j.internal.sys.SysErrors;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An XDP program attached to a network interface. Made as a {@code bpf_link} (Linux 5.9+), or on older kernels
@@ -40,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  */
-public final class XdpLink implements Link {
+public final class XdpLink extends SelfDetachingLink {
     /** The XDP attach mode. */
     public enum Mode {
         /** Let the kernel choose: driver mode when the driver supports XDP, generic otherwise. */
@@ -82,23 +76,19 @@ public final class XdpLink implements Link {
         NETLINK
     }
 
-    private final LinkFd link;       // BPF_LINK only
     private final Fd programRef;     // NETLINK only: keeps the program fd for the "only if still ours" detach
     private final int programId;
     private final int ifindex;
     private final String ifname;
     private final Mode mode;
-    private final String what;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private XdpLink(LinkFd link, Fd programRef, int programId, int ifindex, String ifname, Mode mode, String what) {
-        this.link = link;
+        super(link, what, "rtnetlink (IFLA_XDP)");
         this.programRef = programRef;
         this.programId = programId;
         this.ifindex = ifindex;
         this.ifname = ifname;
         this.mode = mode;
-        this.what = what;
     }
 
     /** Attaches {@code prog} to interface {@code ifname} in the mode the kernel chooses. */
@@ -162,7 +152,7 @@ public final class XdpLink implements Link {
         LinkSupport.requireType(prog, ProgramType.XDP, where);
         String attaching = "attaching " + prog.describe() + " as " + where + " through netlink";
         int progId = prog.id();
-        Fd ref = duplicate(prog);
+        Fd ref = LinkSupport.duplicateProgramFd(prog);
         try (NetlinkSocket nl = NetlinkSocket.openRoute()) {
             NetlinkSocket.Answer a = XdpNetlink.set(nl, ifindex, ref.get(),
                     Rtnl.XDP_FLAGS_UPDATE_IF_NOEXIST | mode.flag(), -1, attaching);
@@ -190,13 +180,6 @@ public final class XdpLink implements Link {
             ref.close();
             throw e;
         }
-    }
-
-    /** A close-on-exec duplicate of the program's fd, owned by the netlink attachment. */
-    private static Fd duplicate(Program prog) {
-        int d = Libc.dupCloexec(prog.fd());
-        if (d < 0) throw SysErrors.of("duplicating the descriptor of " + prog.describe(), CallScratch.get().errno());
-        return Fd.adopt(d, prog.describe());
     }
 
     private static String where(String ifname, int ifindex, Mode mode) {
@@ -283,11 +266,7 @@ public final class XdpLink implements Link {
      */
     public void update(Program newProgram) {
         LinkSupport.requireType(newProgram, ProgramType.XDP, what);
-        if (link == null) {
-            throw new BpfException("cannot update " + what + ": it was attached through netlink; close it and attach "
-                    + "the new program", Errno.EOPNOTSUPP.number());
-        }
-        link.update(newProgram.fd());
+        updateLink(newProgram.fd(), "attached through netlink");
     }
 
     /** The mode the program runs in. */
@@ -309,40 +288,9 @@ public final class XdpLink implements Link {
         return ifname;
     }
 
+    /** Detaches over netlink, but only while the program in our mode is still ours; then drops the program fd. */
     @Override
-    public String describe() {
-        return what;
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return link != null ? link.info() : Optional.empty();
-    }
-
-    @Override
-    public void pin(Path path) {
-        if (link == null) throw LinkSupport.notPinnable(what, "rtnetlink (IFLA_XDP)");
-        link.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        if (link != null) link.unpin();
-    }
-
-    @Override
-    public void detach() {
-        if (link != null) link.detach();
-        else close();
-    }
-
-    @Override
-    public void close() {
-        if (link != null) {
-            link.close();
-            return;
-        }
-        if (!closed.compareAndSet(false, true)) return;
+    void detachWithoutLink() {
         try {
             detachNetlink();
         } finally {
@@ -369,10 +317,5 @@ public final class XdpLink implements Link {
             }
             throw NetlinkErrors.of(detaching, a.errno(), a.kernelMessage());
         }
-    }
-
-    @Override
-    public String toString() {
-        return "XdpLink[" + what + "]";
     }
 }
