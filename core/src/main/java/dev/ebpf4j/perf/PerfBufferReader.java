@@ -6,6 +6,7 @@ import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.ClosedException;
 import dev.ebpf4j.MapType;
 import dev.ebpf4j.internal.PageSize;
+import dev.ebpf4j.internal.ReaderGate;
 import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.sys.Cpus;
 import dev.ebpf4j.internal.sys.Epoll;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -64,10 +64,8 @@ public final class PerfBufferReader implements AutoCloseable {
     private final LostHandler onLost;
     private final int maxRecordsPerCpu;
     private final PerfSample sample = new PerfSample();
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReaderGate gate;
     private final BooleanSupplier closing = this::isClosed;
-    private volatile boolean closed;
-    private boolean released;
 
     private PerfBufferReader(Builder b, CpuBuffer[] buffers, Arena arena, Epoll epoll) {
         this.map = b.map;
@@ -80,6 +78,7 @@ public final class PerfBufferReader implements AutoCloseable {
         this.onSample = b.onSample;
         this.onLost = b.onLost;
         this.maxRecordsPerCpu = b.maxRecordsPerCpu;
+        this.gate = new ReaderGate(epoll, this::release);
     }
 
     /** A builder for a reader of the perf event array {@code map}. */
@@ -99,13 +98,13 @@ public final class PerfBufferReader implements AutoCloseable {
 
     /** As {@link #poll(Duration)} with a timeout in milliseconds; -1 waits until samples arrive or the reader closes. */
     public int poll(long timeoutMillis) {
-        lock.lock();
+        gate.enter();
         try {
             checkOpen();
             int first = 0;
             for (CpuBuffer c : buffers) {
                 if (c.leftover) first += c.consume(sample, onSample, onLost, maxRecordsPerCpu, closing);
-                if (closed) return first;
+                if (gate.isClosed()) return first;
             }
             if (first > 0) return first;
             long deadline = Timeouts.deadline(timeoutMillis);
@@ -116,30 +115,28 @@ public final class PerfBufferReader implements AutoCloseable {
                 int n = 0;
                 for (int i = 0; i < ready; i++) {
                     n += buffers[(int) epoll.data(i)].consume(sample, onSample, onLost, maxRecordsPerCpu, closing);
-                    if (closed) return n;
+                    if (gate.isClosed()) return n;
                 }
                 if (n > 0 || wait == 0 || Timeouts.remainingMillis(deadline) == 0) return n;
             }
         } finally {
-            releaseIfClosed();
-            lock.unlock();
+            gate.leave();
         }
     }
 
     /** Delivers whatever is pending on every CPU without waiting; returns the number of samples delivered. */
     public int consume() {
-        lock.lock();
+        gate.enter();
         try {
             checkOpen();
             int n = 0;
             for (CpuBuffer c : buffers) {
                 n += c.consume(sample, onSample, onLost, maxRecordsPerCpu, closing);
-                if (closed) break;
+                if (gate.isClosed()) break;
             }
             return n;
         } finally {
-            releaseIfClosed();
-            lock.unlock();
+            gate.leave();
         }
     }
 
@@ -174,11 +171,11 @@ public final class PerfBufferReader implements AutoCloseable {
 
     /** True once {@link #close()} was called. */
     public boolean isClosed() {
-        return closed;
+        return gate.isClosed();
     }
 
     private void checkOpen() {
-        if (closed) throw new ClosedException("perf buffer reader of " + map);
+        if (gate.isClosed()) throw new ClosedException("perf buffer reader of " + map);
     }
 
     /**
@@ -187,27 +184,10 @@ public final class PerfBufferReader implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) return;
-            closed = true;
-        }
-        epoll.wake();
-        if (lock.isHeldByCurrentThread()) return;
-        lock.lock();
-        try {
-            release();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void releaseIfClosed() {
-        if (closed && lock.getHoldCount() == 1) release();
+        gate.close();
     }
 
     private void release() {
-        if (released) return;
-        released = true;
         try {
             if (!map.isClosed()) {
                 for (CpuBuffer c : buffers) {
@@ -241,7 +221,7 @@ public final class PerfBufferReader implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PerfBufferReader[" + map + ", cpus " + cpus() + (closed ? ", closed]" : "]");
+        return "PerfBufferReader[" + map + ", cpus " + cpus() + (isClosed() ? ", closed]" : "]");
     }
 
     /**

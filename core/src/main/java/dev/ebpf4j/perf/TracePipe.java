@@ -3,6 +3,7 @@ package dev.ebpf4j.perf;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.ClosedException;
 import dev.ebpf4j.Errno;
+import dev.ebpf4j.internal.ReaderGate;
 import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.fs.KernelFilesystems;
 import dev.ebpf4j.internal.sys.CallScratch;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -65,9 +65,7 @@ public final class TracePipe implements AutoCloseable {
     private final byte[] chunk = new byte[READ_SIZE];
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final ArrayDeque<TraceEvent> lines = new ArrayDeque<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile boolean closed;
-    private boolean released;
+    private final ReaderGate gate;
 
     private TracePipe(Path path, Path instanceDir, Fd fd, Epoll epoll) {
         this.path = path;
@@ -75,6 +73,7 @@ public final class TracePipe implements AutoCloseable {
         this.fd = fd;
         this.epoll = epoll;
         this.buffer = arena.allocate(READ_SIZE, 8);
+        this.gate = new ReaderGate(epoll, this::release);
     }
 
     /** Opens the system-wide {@code trace_pipe} (mounting tracefs when needed). */
@@ -157,7 +156,7 @@ public final class TracePipe implements AutoCloseable {
     public TraceEvent poll(Duration timeout) {
         long timeoutMillis = Timeouts.millis(timeout);
         long deadline = Timeouts.deadline(timeoutMillis);
-        lock.lock();
+        gate.enter();
         try {
             checkOpen();
             while (true) {
@@ -170,8 +169,7 @@ public final class TracePipe implements AutoCloseable {
                 checkOpen();
             }
         } finally {
-            if (closed && lock.getHoldCount() == 1) release();
-            lock.unlock();
+            gate.leave();
         }
     }
 
@@ -200,33 +198,20 @@ public final class TracePipe implements AutoCloseable {
 
     /** True once closed. */
     public boolean isClosed() {
-        return closed;
+        return gate.isClosed();
     }
 
     private void checkOpen() {
-        if (closed) throw new ClosedException(path.toString());
+        if (gate.isClosed()) throw new ClosedException(path.toString());
     }
 
     /** Closes the pipe (removing a private instance); wakes a blocked {@link #poll(Duration)}. Idempotent. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) return;
-            closed = true;
-        }
-        epoll.wake();
-        if (lock.isHeldByCurrentThread()) return;
-        lock.lock();
-        try {
-            release();
-        } finally {
-            lock.unlock();
-        }
+        gate.close();
     }
 
     private void release() {
-        if (released) return;
-        released = true;
         try {
             fd.close();
             epoll.close();
@@ -238,6 +223,6 @@ public final class TracePipe implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TracePipe[" + path + (closed ? ", closed]" : "]");
+        return "TracePipe[" + path + (isClosed() ? ", closed]" : "]");
     }
 }

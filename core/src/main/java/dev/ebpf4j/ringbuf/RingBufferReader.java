@@ -2,6 +2,7 @@ package dev.ebpf4j.ringbuf;
 
 import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.ClosedException;
+import dev.ebpf4j.internal.ReaderGate;
 import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.sys.Epoll;
 
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads records from one or more BPF ring buffers ({@code BPF_MAP_TYPE_RINGBUF}) in place, without copying or
@@ -50,16 +50,15 @@ public final class RingBufferReader implements AutoCloseable {
     private final Epoll epoll;
     private final int maxRecordsPerRing;
     private final RingRecord record = new RingRecord();
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReaderGate gate;
     private final MappedRing.ClosingFlag closingFlag = this::isClosed;
-    private volatile boolean closed;
-    private boolean released;
 
     private RingBufferReader(MappedRing[] rings, Arena arena, Epoll epoll, int maxRecordsPerRing) {
         this.rings = rings;
         this.arena = arena;
         this.epoll = epoll;
         this.maxRecordsPerRing = maxRecordsPerRing;
+        this.gate = new ReaderGate(epoll, this::release);
     }
 
     /** A builder to which rings are added. */
@@ -88,13 +87,13 @@ public final class RingBufferReader implements AutoCloseable {
 
     /** As {@link #poll(Duration)} with a timeout in milliseconds; -1 waits until records arrive or the reader closes. */
     public int poll(long timeoutMillis) {
-        lock.lock();
+        gate.enter();
         try {
             checkOpen();
             long deadline = Timeouts.deadline(timeoutMillis);
             while (true) {
                 int n = consumeAll();
-                if (n > 0 || closed) return n;
+                if (n > 0 || gate.isClosed()) return n;
                 // Only skipped (discarded) records: look again before sleeping. The kernel wakes a waiting consumer
                 // only for a record submitted at the published consumer position, so waiting is safe only once a
                 // pass found nothing new to move past.
@@ -105,8 +104,7 @@ public final class RingBufferReader implements AutoCloseable {
                 checkOpen();
             }
         } finally {
-            releaseIfClosed();
-            lock.unlock();
+            gate.leave();
         }
     }
 
@@ -117,26 +115,24 @@ public final class RingBufferReader implements AutoCloseable {
 
     /** Delivers what is available now in every ring without waiting; returns the number of records delivered. */
     public int consume() {
-        lock.lock();
+        gate.enter();
         try {
             checkOpen();
             return consumeAll();
         } finally {
-            releaseIfClosed();
-            lock.unlock();
+            gate.leave();
         }
     }
 
     /** Delivers what is available now in ring {@code ring} (its index in adding order) without waiting. */
     public int consume(int ring) {
         Objects.checkIndex(ring, rings.length);
-        lock.lock();
+        gate.enter();
         try {
             checkOpen();
             return rings[ring].consume(record, maxRecordsPerRing, closingFlag);
         } finally {
-            releaseIfClosed();
-            lock.unlock();
+            gate.leave();
         }
     }
 
@@ -144,7 +140,7 @@ public final class RingBufferReader implements AutoCloseable {
         int n = 0;
         for (MappedRing r : rings) {
             n += r.consume(record, maxRecordsPerRing, closingFlag);
-            if (closed) break;
+            if (gate.isClosed()) break;
         }
         return n;
     }
@@ -173,11 +169,11 @@ public final class RingBufferReader implements AutoCloseable {
 
     /** True once {@link #close()} was called. */
     public boolean isClosed() {
-        return closed;
+        return gate.isClosed();
     }
 
     private void checkOpen() {
-        if (closed) throw new ClosedException("ring buffer reader");
+        if (gate.isClosed()) throw new ClosedException("ring buffer reader");
     }
 
     /**
@@ -186,27 +182,10 @@ public final class RingBufferReader implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) return;
-            closed = true;
-        }
-        epoll.wake();
-        if (lock.isHeldByCurrentThread()) return; // called from a handler: the poll releases on its way out
-        lock.lock();
-        try {
-            release();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void releaseIfClosed() {
-        if (closed && lock.getHoldCount() == 1) release();
+        gate.close();
     }
 
     private void release() {
-        if (released) return;
-        released = true;
         try {
             arena.close();
         } finally {
@@ -219,7 +198,7 @@ public final class RingBufferReader implements AutoCloseable {
     public String toString() {
         StringBuilder b = new StringBuilder("RingBufferReader[");
         for (int i = 0; i < rings.length; i++) b.append(i == 0 ? "" : ", ").append(rings[i].what);
-        return b.append(closed ? ", closed]" : "]").toString();
+        return b.append(isClosed() ? ", closed]" : "]").toString();
     }
 
     /**

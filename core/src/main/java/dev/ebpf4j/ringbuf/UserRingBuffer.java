@@ -5,6 +5,7 @@ import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.ClosedException;
 import dev.ebpf4j.MapType;
 import dev.ebpf4j.internal.PageSize;
+import dev.ebpf4j.internal.ReaderGate;
 import dev.ebpf4j.internal.Timeouts;
 import dev.ebpf4j.internal.sys.Epoll;
 import dev.ebpf4j.internal.sys.Fd;
@@ -13,7 +14,6 @@ import dev.ebpf4j.internal.sys.Mmap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static dev.ebpf4j.ringbuf.RingLayout.BUSY_BIT;
 import static dev.ebpf4j.ringbuf.RingLayout.DISCARD_BIT;
@@ -59,10 +59,8 @@ public final class UserRingBuffer implements AutoCloseable {
     private final long mask;
     private final Epoll epoll;
     private final UserRingRecord record = new UserRingRecord(this);
-    private final ReentrantLock waitLock = new ReentrantLock();
+    private final ReaderGate gate;
     private long producerPos;
-    private volatile boolean closed;
-    private boolean released;
 
     private UserRingBuffer(String what, Fd fd, Arena arena, MemorySegment consumerPage, MemorySegment producerPage,
                            long size, Epoll epoll) {
@@ -76,6 +74,7 @@ public final class UserRingBuffer implements AutoCloseable {
         this.mask = size - 1;
         this.epoll = epoll;
         this.producerPos = (long) LONG.getAcquire(producerPage, 0L);
+        this.gate = new ReaderGate(epoll, this::release);
     }
 
     /** Maps the user ring buffer {@code map} for writing. */
@@ -152,7 +151,7 @@ public final class UserRingBuffer implements AutoCloseable {
     public UserRingRecord reserve(int length, Duration timeout) {
         long timeoutMillis = Timeouts.millis(timeout);
         long deadline = Timeouts.deadline(timeoutMillis);
-        waitLock.lock();
+        gate.enter();
         try {
             while (true) {
                 UserRingRecord r = tryReserve(length);
@@ -163,8 +162,7 @@ public final class UserRingBuffer implements AutoCloseable {
                 checkOpen();
             }
         } finally {
-            if (closed && waitLock.getHoldCount() == 1) release();
-            waitLock.unlock();
+            gate.leave();
         }
     }
 
@@ -195,17 +193,17 @@ public final class UserRingBuffer implements AutoCloseable {
     }
 
     void commit(long headerOffset, int length, boolean discard) {
-        if (closed) throw new ClosedException(what);
+        if (gate.isClosed()) throw new ClosedException(what);
         INT.setRelease(data, headerOffset, discard ? length | DISCARD_BIT : length);
     }
 
     /** True once closed. */
     public boolean isClosed() {
-        return closed;
+        return gate.isClosed();
     }
 
     private void checkOpen() {
-        if (closed) throw new ClosedException(what);
+        if (gate.isClosed()) throw new ClosedException(what);
     }
 
     /**
@@ -214,23 +212,10 @@ public final class UserRingBuffer implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) return;
-            closed = true;
-        }
-        epoll.wake();
-        if (waitLock.isHeldByCurrentThread()) return;
-        waitLock.lock();
-        try {
-            release();
-        } finally {
-            waitLock.unlock();
-        }
+        gate.close();
     }
 
     private void release() {
-        if (released) return;
-        released = true;
         try {
             if (record.isPending()) {
                 INT.setRelease(data, record.headerOffset(), record.length() | DISCARD_BIT);
@@ -252,6 +237,6 @@ public final class UserRingBuffer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return what + (closed ? " [closed]" : " (" + size + " bytes)");
+        return what + (isClosed() ? " [closed]" : " (" + size + " bytes)");
     }
 }
