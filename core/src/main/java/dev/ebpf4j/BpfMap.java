@@ -9,6 +9,7 @@ import dev.ebpf4j.internal.sys.CallScratch;
 import dev.ebpf4j.internal.sys.Capabilities;
 import dev.ebpf4j.internal.sys.Cpus;
 import dev.ebpf4j.internal.sys.Fd;
+import dev.ebpf4j.internal.sys.FdInfo;
 import dev.ebpf4j.internal.sys.Libc;
 import dev.ebpf4j.internal.sys.NativeArgs;
 import dev.ebpf4j.internal.sys.ObjectIds;
@@ -110,14 +111,17 @@ public final class BpfMap implements AutoCloseable {
         return map;
     }
 
-    /** Opens the map pinned at {@code path}. */
+    /**
+     * Opens the map pinned at {@code path}; a program or link pinned there raises {@link BpfArgumentException}
+     * ("incorrect object type: /sys/fs/bpf/x holds a program, not a map").
+     */
     public static BpfMap fromPinned(Path path) {
         return fromPinned(path, 0);
     }
 
     /** Opens the map pinned at {@code path} with {@link MapFlags#RDONLY} or {@link MapFlags#WRONLY}. */
     public static BpfMap fromPinned(Path path, int openFlags) {
-        return adopt(ObjectPins.open(path, openFlags, "map"));
+        return adopt(ObjectPins.open(path, openFlags, ObjectIds.Kind.MAP));
     }
 
     /** Opens the map with kernel id {@code id}. */
@@ -720,6 +724,11 @@ public final class BpfMap implements AutoCloseable {
 
     private BpfException fail(BpfCommand cmd, long r, String doing) {
         int errno = (int) -r;
+        if (errno == Errno.EPERM.number() && writes(cmd) && isFrozen()) {
+            return new BpfException(what + " is frozen: user space can no longer write to it (bpf(" + cmd.cName()
+                    + ") failed with EPERM while " + doing + " it; a map is frozen with BpfMap.freeze() or "
+                    + "'map freeze', or by its loader for read-only data)", errno);
+        }
         String hint = switch (Errno.of(errno)) {
             case EEXIST -> " (the key exists and UpdateMode.NO_EXIST was asked)";
             case E2BIG -> " (the map is full: max entries " + maxEntries + ")";
@@ -730,6 +739,20 @@ public final class BpfMap implements AutoCloseable {
         };
         BpfException e = Bpf.error(cmd, errno, doing + " " + what, Capabilities.CAP_BPF);
         return hint.isEmpty() ? e : new BpfException(e.getMessage() + hint, errno);
+    }
+
+    /** The commands that change entries, which a frozen map refuses with EPERM. */
+    private static boolean writes(BpfCommand cmd) {
+        return switch (cmd) {
+            case MAP_UPDATE_ELEM, MAP_DELETE_ELEM, MAP_LOOKUP_AND_DELETE_ELEM, MAP_UPDATE_BATCH, MAP_DELETE_BATCH,
+                 MAP_LOOKUP_AND_DELETE_BATCH -> true;
+            default -> false;
+        };
+    }
+
+    /** True when the kernel reports the map frozen ({@code frozen: 1} in its fdinfo). */
+    private boolean isFrozen() {
+        return FdInfo.of(fd.get()).number("frozen", 0) != 0;
     }
 
     static int roundUp8(int n) {

@@ -75,9 +75,12 @@ public final class Program implements AutoCloseable {
         return new Program(fd, spec.name(), spec.type().number(), spec.expectedAttachType(), spec.describe(), log, 0);
     }
 
-    /** Opens the program pinned at {@code path}. */
+    /**
+     * Opens the program pinned at {@code path}; a map or link pinned there raises {@link BpfArgumentException}
+     * ("incorrect object type: /sys/fs/bpf/x holds a map, not a program").
+     */
     public static Program fromPinned(Path path) {
-        return adopt(ObjectPins.open(path, 0, "program"));
+        return adopt(ObjectPins.open(path, 0, ObjectIds.Kind.PROG));
     }
 
     /** Opens the program with kernel id {@code id}. */

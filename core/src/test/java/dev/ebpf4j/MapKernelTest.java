@@ -206,6 +206,8 @@ class MapKernelTest {
             m.freeze();
             BpfException e = assertThrows(BpfException.class, () -> m.update(le32(0), le64(2)));
             assertEquals(Errno.EPERM, e.errno());
+            assertTrue(e.getMessage().startsWith("map 'frozen' (array) is frozen: user space can no longer write to "
+                    + "it (bpf(BPF_MAP_UPDATE_ELEM) failed with EPERM while updating it;"), e.getMessage());
             assertEquals(1, readLe64(m.lookup(le32(0)).orElseThrow()));
         }
     }

@@ -5,6 +5,7 @@ import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.Errno;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.internal.sys.Fd;
+import dev.ebpf4j.internal.sys.ObjectIds;
 import dev.ebpf4j.internal.sys.ObjectPins;
 import dev.ebpf4j.link.LinkHandle;
 
@@ -30,7 +31,10 @@ public final class PinnedObjects {
     private PinnedObjects() {
     }
 
-    /** Fails unless the object pinned at {@code path} is a {@code kind} ("map", "prog", "link"). */
+    /**
+     * Fails unless the object pinned at {@code path} is a {@code kind} ("map", "prog", "link"), with bpftool's words
+     * and a hint at the command for what is there.
+     */
     public static void requireKind(Path path, String kind) {
         try (Fd fd = ObjectPins.open(path, 0, kind)) {
             String actual = kindOf(fd.get());
@@ -42,17 +46,14 @@ public final class PinnedObjects {
         }
     }
 
-    /** "map", "prog", "link" or "unknown" for a descriptor, from its /proc/self/fd link. */
+    /** "map", "prog", "link" or "unknown" (bpftool's words) for a descriptor. */
     public static String kindOf(int fd) {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-            if (target.contains("bpf-map")) return "map";
-            if (target.contains("bpf-prog")) return "prog";
-            if (target.contains("bpf-link")) return "link";
-            return "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return ObjectIds.kindOf(fd).map(k -> switch (k) {
+            case MAP -> "map";
+            case PROG -> "prog";
+            case LINK -> "link";
+            case BTF -> "btf";
+        }).orElse("unknown");
     }
 
     /**
@@ -85,12 +86,8 @@ public final class PinnedObjects {
         return byId;
     }
 
+    /** The id of the {@code kind} object pinned at {@code pin}; 0 when it is another kind or cannot be opened. */
     private static int idOf(Path pin, String kind) {
-        try (Fd fd = ObjectPins.open(pin, 0, kind)) {
-            if (!kindOf(fd.get()).equals(kind)) return 0;
-        } catch (RuntimeException e) {
-            return 0;
-        }
         try {
             return switch (kind) {
                 case "map" -> {

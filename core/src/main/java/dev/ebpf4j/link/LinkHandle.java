@@ -1,6 +1,6 @@
 package dev.ebpf4j.link;
 
-import dev.ebpf4j.BpfException;
+import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.Errno;
 import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.internal.sys.Bpf;
@@ -12,9 +12,7 @@ import dev.ebpf4j.internal.sys.Fd;
 import dev.ebpf4j.internal.sys.ObjectIds;
 import dev.ebpf4j.internal.sys.ObjectPins;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -49,33 +47,12 @@ public final class LinkHandle implements AutoCloseable {
         return new LinkHandle(ObjectIds.open(ObjectIds.Kind.LINK, id), "link id " + id);
     }
 
-    /** Opens the link pinned at {@code path}; a map or program pinned there is refused with a clear error. */
+    /**
+     * Opens the link pinned at {@code path}; a map or program pinned there raises {@link BpfArgumentException}
+     * ("incorrect object type: /sys/fs/bpf/x holds a map, not a link").
+     */
     public static LinkHandle fromPinned(Path path) {
-        Fd fd = ObjectPins.open(path, 0, "link");
-        try {
-            String kind = kindOf(fd.get());
-            if (!kind.equals("link")) {
-                throw new BpfException("incorrect object type: " + path + " holds a " + kind + ", not a link",
-                        Errno.EINVAL.number());
-            }
-            return new LinkHandle(fd, "link pinned at " + path);
-        } catch (RuntimeException e) {
-            fd.close();
-            throw e;
-        }
-    }
-
-    /** "map", "prog", "link", or "unknown" for a BPF object descriptor (from /proc/self/fd). */
-    static String kindOf(int rawFd) {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + rawFd)).toString();
-            if (target.contains("bpf-map")) return "map";
-            if (target.contains("bpf-prog")) return "prog";
-            if (target.contains("bpf-link")) return "link";
-            return "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return new LinkHandle(ObjectPins.open(path, 0, ObjectIds.Kind.LINK), "link pinned at " + path);
     }
 
     /** What the kernel reports about the link now. */

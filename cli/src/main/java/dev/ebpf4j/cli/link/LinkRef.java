@@ -1,6 +1,7 @@
 package dev.ebpf4j.cli.link;
 
 import dev.ebpf4j.cli.HelpSpec;
+import dev.ebpf4j.cli.PinnedObjects;
 import dev.ebpf4j.cli.UsageException;
 import dev.ebpf4j.cli.Words;
 import dev.ebpf4j.link.LinkHandle;
@@ -29,6 +30,9 @@ public record LinkRef(boolean byId, String text) {
 
     /** Opens the link. */
     public LinkHandle open() {
-        return byId ? LinkHandle.fromId((int) Words.parseNumber(text)) : LinkHandle.fromPinned(Path.of(text));
+        if (byId) return LinkHandle.fromId((int) Words.parseNumber(text));
+        Path path = Path.of(text);
+        PinnedObjects.requireKind(path, "link");
+        return LinkHandle.fromPinned(path);
     }
 }

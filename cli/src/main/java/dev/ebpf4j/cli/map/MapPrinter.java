@@ -4,12 +4,12 @@ import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.MapInfo;
 import dev.ebpf4j.MapType;
 import dev.ebpf4j.ProgramType;
-import dev.ebpf4j.cli.FdInfo;
 import dev.ebpf4j.cli.Session;
 import dev.ebpf4j.cli.Strerror;
 import dev.ebpf4j.cli.output.Hex;
 import dev.ebpf4j.cli.output.JsonWriter;
 import dev.ebpf4j.internal.sys.Cpus;
+import dev.ebpf4j.internal.sys.FdInfo;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,9 +1,6 @@
 package dev.ebpf4j.cli.map;
 
 import dev.ebpf4j.BpfArgumentException;
-import dev.ebpf4j.BpfException;
-import dev.ebpf4j.PermissionException;
-import dev.ebpf4j.cli.FdInfo;
 import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.MapInfo;
 import dev.ebpf4j.MapType;
@@ -120,16 +117,10 @@ public final class MapUpdateCommand extends CliCommand {
             }
             buffer = map.joinPerCpu(Collections.nCopies(Cpus.possibleCount(), value));
         }
-        try {
-            if (info.keySize() == 0) {
-                map.push(MemorySegment.ofArray(checked(map, buffer)), mode);
-            } else {
-                map.update(key, buffer, mode);
-            }
-        } catch (PermissionException e) {
-            if (FdInfo.of(map.fd()).number("frozen", 0) == 0) throw e;
-            throw new BpfException(MapPrinter.describe(map) + " is frozen: user space can no longer write to it "
-                    + "(it was frozen with 'map freeze' or by its loader)", e.errnoValue(), e);
+        if (info.keySize() == 0) {
+            map.push(MemorySegment.ofArray(checked(map, buffer)), mode);
+        } else {
+            map.update(key, buffer, mode);
         }
     }
 

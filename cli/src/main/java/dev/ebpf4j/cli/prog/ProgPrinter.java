@@ -3,10 +3,10 @@ package dev.ebpf4j.cli.prog;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.ProgramInfo;
 import dev.ebpf4j.ProgramType;
-import dev.ebpf4j.cli.FdInfo;
 import dev.ebpf4j.cli.Session;
 import dev.ebpf4j.cli.output.JsonWriter;
 import dev.ebpf4j.internal.sys.Clocks;
+import dev.ebpf4j.internal.sys.FdInfo;
 
 import java.time.Instant;
 import java.time.ZoneId;

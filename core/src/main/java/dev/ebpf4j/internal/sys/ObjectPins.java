@@ -1,5 +1,6 @@
 package dev.ebpf4j.internal.sys;
 
+import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.Errno;
 import dev.ebpf4j.internal.fs.KernelFilesystems;
@@ -7,6 +8,7 @@ import dev.ebpf4j.internal.fs.KernelFilesystems;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -17,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <pre>{@code
  * ObjectPins.pin(fd, Path.of("/sys/fs/bpf/counts"), "map 'counts'");
- * Fd again = ObjectPins.open(Path.of("/sys/fs/bpf/counts"), 0, "pinned map");
+ * Fd again = ObjectPins.open(Path.of("/sys/fs/bpf/counts"), 0, ObjectIds.Kind.MAP);   // refuses a pinned program
  * }</pre>
  */
 public final class ObjectPins {
@@ -69,6 +71,21 @@ public final class ObjectPins {
                     Capabilities.CAP_BPF);
         }
         return Fd.adopt((int) r, what + " pinned at " + abs);
+    }
+
+    /**
+     * Opens the object pinned at {@code path} and checks that it is a {@code kind}: a program pinned where a map is
+     * expected (and so on) raises {@link BpfArgumentException} ("incorrect object type: /sys/fs/bpf/x holds a
+     * program, not a map") and the descriptor is closed. {@code fileFlags} as for
+     * {@link #open(Path, int, String)}.
+     */
+    public static Fd open(Path path, int fileFlags, ObjectIds.Kind kind) {
+        Fd fd = open(path, fileFlags, kind.noun());
+        Optional<ObjectIds.Kind> actual = ObjectIds.kindOf(fd.get());
+        if (actual.isEmpty() || actual.get() == kind) return fd;
+        fd.close();
+        throw new BpfArgumentException("incorrect object type: " + path + " holds a " + actual.get().noun() + ", not a "
+                + kind.noun());
     }
 
     /** Removes a pin (the object lives on while other references exist). */

@@ -1,4 +1,4 @@
-package dev.ebpf4j.cli;
+package dev.ebpf4j.internal.sys;
 
 import java.io.IOException;
 import java.nio.file.Files;
