@@ -11,9 +11,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The C library functions ebpf4j calls, as {@code static final} downcall handles that capture errno. Every method
- * returns the raw C result (-1 or a null pointer on failure); the caller reads {@link CallScratch#errno()} right
- * after. This is the only class in ebpf4j that invokes native code.
+ * The C library functions ebpf4j calls, as {@code static final} downcall handles that capture errno, each created
+ * lazily on the function's first call (see the holder classes). Every method returns the raw C result (-1 or a null
+ * pointer on failure); the caller reads {@link CallScratch#errno()} right after. This is the only class in ebpf4j
+ * that invokes native code.
  *
  * <pre>{@code
  * int fd = Libc.open(CallScratch.get().cString("/sys/fs/bpf/m"), Libc.O_RDONLY, 0);
@@ -36,72 +37,162 @@ public final class Libc {
     public static final int MAP_SHARED = 1;
     public static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-
-    private static final MethodHandle SYSCALL = downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle OPEN = downcall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle READ = downcall("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = downcall("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle MMAP = downcall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle IOCTL = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SOCKET = downcall("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = downcall("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = downcall("connect",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVFROM = downcall("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle MOUNT = downcall("mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle IF_INDEXTONAME = downcall("if_indextoname",
-            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-    private static final MethodHandle GETSOCKNAME = downcall("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle SYSCONF = downcall("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle DUP_CLOEXEC = downcall("fcntl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-
     private Libc() {
     }
 
+    /** The linker and the C library's symbols, looked up once on the first downcall of any function. */
+    private static final class Native {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final SymbolLookup LIBC = LINKER.defaultLookup();
+        static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    }
+
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
-        MemorySegment symbol = LIBC.find(name)
+        MemorySegment symbol = Native.LIBC.find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("C library function not found: " + name));
         Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = ERRNO;
+        options[0] = Native.ERRNO;
         System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(symbol, descriptor, options);
+        return Native.LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    // One holder class per function: the JVM initialises a holder (and links its downcall) on the function's first
+    // call, so a command that only calls bpf() never links epoll, netlink, mount and the rest. The handles stay
+    // static final constants for the JIT.
+
+    private static final class SyscallDowncall {
+        static final MethodHandle HANDLE = downcall("syscall",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
+    }
+
+    private static final class CloseDowncall {
+        static final MethodHandle HANDLE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class OpenDowncall {
+        static final MethodHandle HANDLE = downcall("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class ReadDowncall {
+        static final MethodHandle HANDLE = downcall("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class WriteDowncall {
+        static final MethodHandle HANDLE = downcall("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class MmapDowncall {
+        static final MethodHandle HANDLE = downcall("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class MunmapDowncall {
+        static final MethodHandle HANDLE = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class IoctlDowncall {
+        static final MethodHandle HANDLE = downcall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class EpollCreate1Downcall {
+        static final MethodHandle HANDLE = downcall("epoll_create1",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class EpollCtlDowncall {
+        static final MethodHandle HANDLE = downcall("epoll_ctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class EpollWaitDowncall {
+        static final MethodHandle HANDLE = downcall("epoll_wait",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class EventfdDowncall {
+        static final MethodHandle HANDLE = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class SocketDowncall {
+        static final MethodHandle HANDLE = downcall("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class BindDowncall {
+        static final MethodHandle HANDLE = downcall("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class ConnectDowncall {
+        static final MethodHandle HANDLE = downcall("connect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class SetsockoptDowncall {
+        static final MethodHandle HANDLE = downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class GetsockoptDowncall {
+        static final MethodHandle HANDLE = downcall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class SendtoDowncall {
+        static final MethodHandle HANDLE = downcall("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class RecvfromDowncall {
+        static final MethodHandle HANDLE = downcall("recvfrom",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class MountDowncall {
+        static final MethodHandle HANDLE = downcall("mount",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    }
+
+    private static final class IfNametoindexDowncall {
+        static final MethodHandle HANDLE = downcall("if_nametoindex",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+
+    private static final class IfIndextonameDowncall {
+        static final MethodHandle HANDLE = downcall("if_indextoname",
+                FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    }
+
+    private static final class GetsocknameDowncall {
+        static final MethodHandle HANDLE = downcall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class GetpidDowncall {
+        static final MethodHandle HANDLE = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    }
+
+    private static final class SysconfDowncall {
+        static final MethodHandle HANDLE = downcall("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class SetnsDowncall {
+        static final MethodHandle HANDLE = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class DupCloexecDowncall {
+        static final MethodHandle HANDLE = downcall("fcntl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class ClockGettimeDowncall {
+        static final MethodHandle HANDLE = downcall("clock_gettime",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
 
     private static MemorySegment state() {
@@ -117,7 +208,7 @@ public final class Libc {
     /** {@code syscall(nr, a1..a5)}: returns the result, or -1 with errno set. */
     public static long syscall(long nr, long a1, long a2, long a3, long a4, long a5) {
         try {
-            return (long) SYSCALL.invokeExact(state(), nr, a1, a2, a3, a4, a5);
+            return (long) SyscallDowncall.HANDLE.invokeExact(state(), nr, a1, a2, a3, a4, a5);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -125,7 +216,7 @@ public final class Libc {
 
     public static int close(int fd) {
         try {
-            return (int) CLOSE.invokeExact(state(), fd);
+            return (int) CloseDowncall.HANDLE.invokeExact(state(), fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -133,7 +224,7 @@ public final class Libc {
 
     public static int open(MemorySegment path, int flags, int mode) {
         try {
-            return (int) OPEN.invokeExact(state(), path, flags, mode);
+            return (int) OpenDowncall.HANDLE.invokeExact(state(), path, flags, mode);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -141,7 +232,7 @@ public final class Libc {
 
     public static long read(int fd, MemorySegment buf, long count) {
         try {
-            return (long) READ.invokeExact(state(), fd, buf, count);
+            return (long) ReadDowncall.HANDLE.invokeExact(state(), fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -149,7 +240,7 @@ public final class Libc {
 
     public static long write(int fd, MemorySegment buf, long count) {
         try {
-            return (long) WRITE.invokeExact(state(), fd, buf, count);
+            return (long) WriteDowncall.HANDLE.invokeExact(state(), fd, buf, count);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -157,7 +248,7 @@ public final class Libc {
 
     public static MemorySegment mmap(MemorySegment addr, long length, int prot, int flags, int fd, long offset) {
         try {
-            return (MemorySegment) MMAP.invokeExact(state(), addr, length, prot, flags, fd, offset);
+            return (MemorySegment) MmapDowncall.HANDLE.invokeExact(state(), addr, length, prot, flags, fd, offset);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -165,7 +256,7 @@ public final class Libc {
 
     public static int munmap(MemorySegment addr, long length) {
         try {
-            return (int) MUNMAP.invokeExact(state(), addr, length);
+            return (int) MunmapDowncall.HANDLE.invokeExact(state(), addr, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -173,7 +264,7 @@ public final class Libc {
 
     public static int ioctl(int fd, long request, long arg) {
         try {
-            return (int) IOCTL.invokeExact(state(), fd, request, arg);
+            return (int) IoctlDowncall.HANDLE.invokeExact(state(), fd, request, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -181,7 +272,7 @@ public final class Libc {
 
     public static int epollCreate1(int flags) {
         try {
-            return (int) EPOLL_CREATE1.invokeExact(state(), flags);
+            return (int) EpollCreate1Downcall.HANDLE.invokeExact(state(), flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -189,7 +280,7 @@ public final class Libc {
 
     public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
         try {
-            return (int) EPOLL_CTL.invokeExact(state(), epfd, op, fd, event);
+            return (int) EpollCtlDowncall.HANDLE.invokeExact(state(), epfd, op, fd, event);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -197,7 +288,7 @@ public final class Libc {
 
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         try {
-            return (int) EPOLL_WAIT.invokeExact(state(), epfd, events, maxEvents, timeoutMillis);
+            return (int) EpollWaitDowncall.HANDLE.invokeExact(state(), epfd, events, maxEvents, timeoutMillis);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -205,7 +296,7 @@ public final class Libc {
 
     public static int eventfd(int initval, int flags) {
         try {
-            return (int) EVENTFD.invokeExact(state(), initval, flags);
+            return (int) EventfdDowncall.HANDLE.invokeExact(state(), initval, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -213,7 +304,7 @@ public final class Libc {
 
     public static int socket(int domain, int type, int protocol) {
         try {
-            return (int) SOCKET.invokeExact(state(), domain, type, protocol);
+            return (int) SocketDowncall.HANDLE.invokeExact(state(), domain, type, protocol);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -221,7 +312,7 @@ public final class Libc {
 
     public static int bind(int fd, MemorySegment addr, int len) {
         try {
-            return (int) BIND.invokeExact(state(), fd, addr, len);
+            return (int) BindDowncall.HANDLE.invokeExact(state(), fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -229,7 +320,7 @@ public final class Libc {
 
     public static int connect(int fd, MemorySegment addr, int len) {
         try {
-            return (int) CONNECT.invokeExact(state(), fd, addr, len);
+            return (int) ConnectDowncall.HANDLE.invokeExact(state(), fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -237,7 +328,7 @@ public final class Libc {
 
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return (int) SETSOCKOPT.invokeExact(state(), fd, level, name, value, len);
+            return (int) SetsockoptDowncall.HANDLE.invokeExact(state(), fd, level, name, value, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -245,7 +336,7 @@ public final class Libc {
 
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment len) {
         try {
-            return (int) GETSOCKOPT.invokeExact(state(), fd, level, name, value, len);
+            return (int) GetsockoptDowncall.HANDLE.invokeExact(state(), fd, level, name, value, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -253,7 +344,7 @@ public final class Libc {
 
     public static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
-            return (long) SENDTO.invokeExact(state(), fd, buf, len, flags, addr, addrLen);
+            return (long) SendtoDowncall.HANDLE.invokeExact(state(), fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -262,7 +353,7 @@ public final class Libc {
     public static long recvfrom(int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
                                 MemorySegment addrLen) {
         try {
-            return (long) RECVFROM.invokeExact(state(), fd, buf, len, flags, addr, addrLen);
+            return (long) RecvfromDowncall.HANDLE.invokeExact(state(), fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -271,7 +362,7 @@ public final class Libc {
     public static int mount(MemorySegment source, MemorySegment target, MemorySegment fsType, long flags,
                             MemorySegment data) {
         try {
-            return (int) MOUNT.invokeExact(state(), source, target, fsType, flags, data);
+            return (int) MountDowncall.HANDLE.invokeExact(state(), source, target, fsType, flags, data);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -280,7 +371,7 @@ public final class Libc {
     /** Interface index for a name, or 0 (errno set) when there is no such interface. */
     public static int ifNameToIndex(MemorySegment name) {
         try {
-            return (int) IF_NAMETOINDEX.invokeExact(state(), name);
+            return (int) IfNametoindexDowncall.HANDLE.invokeExact(state(), name);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -292,7 +383,7 @@ public final class Libc {
      */
     public static MemorySegment ifIndexToName(int ifindex, MemorySegment buf) {
         try {
-            return (MemorySegment) IF_INDEXTONAME.invokeExact(state(), ifindex, buf);
+            return (MemorySegment) IfIndextonameDowncall.HANDLE.invokeExact(state(), ifindex, buf);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -301,7 +392,7 @@ public final class Libc {
     /** {@code getsockname(fd, addr, lenInOut)}: the local address a socket is bound to. */
     public static int getsockname(int fd, MemorySegment addr, MemorySegment len) {
         try {
-            return (int) GETSOCKNAME.invokeExact(state(), fd, addr, len);
+            return (int) GetsocknameDowncall.HANDLE.invokeExact(state(), fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -309,7 +400,7 @@ public final class Libc {
 
     public static int getpid() {
         try {
-            return (int) GETPID.invokeExact(state());
+            return (int) GetpidDowncall.HANDLE.invokeExact(state());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -317,7 +408,7 @@ public final class Libc {
 
     public static long sysconf(int name) {
         try {
-            return (long) SYSCONF.invokeExact(state(), name);
+            return (long) SysconfDowncall.HANDLE.invokeExact(state(), name);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -325,7 +416,7 @@ public final class Libc {
 
     public static int setns(int fd, int nstype) {
         try {
-            return (int) SETNS.invokeExact(state(), fd, nstype);
+            return (int) SetnsDowncall.HANDLE.invokeExact(state(), fd, nstype);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -334,7 +425,7 @@ public final class Libc {
     /** {@code fcntl(fd, F_DUPFD_CLOEXEC, 3)}: a close-on-exec duplicate of {@code fd}. */
     public static int dupCloexec(int fd) {
         try {
-            return (int) DUP_CLOEXEC.invokeExact(state(), fd, 1030, 3);
+            return (int) DupCloexecDowncall.HANDLE.invokeExact(state(), fd, 1030, 3);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -343,7 +434,7 @@ public final class Libc {
     /** {@code clock_gettime(clockId, ts)}: fills a {@code struct timespec} (two longs); 0 or -1 with errno set. */
     public static int clockGettime(int clockId, MemorySegment timespec) {
         try {
-            return (int) CLOCK_GETTIME.invokeExact(state(), clockId, timespec);
+            return (int) ClockGettimeDowncall.HANDLE.invokeExact(state(), clockId, timespec);
         } catch (Throwable t) {
             throw rethrow(t);
         }
