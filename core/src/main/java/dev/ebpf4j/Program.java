@@ -21,7 +21,9 @@ import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * A live BPF program: loaded into the kernel and verified; owns its file descriptor. Attach it with a link type
@@ -177,6 +179,47 @@ public final class Program implements AutoCloseable {
         MemorySegment s = MemorySegment.ofArray(raw);
         for (int i = 0; i + 4 <= raw.length; i += 4) ids.add(s.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, i));
         return ids;
+    }
+
+    /** Kernel addresses of the JIT-compiled functions, main program first; empty when not JIT-compiled or hidden. */
+    long[] jitedFunctionAddresses() {
+        return MemorySegment.ofArray(infoArray(104, 112, 8)).toArray(JAVA_LONG_UNALIGNED);
+    }
+
+    /**
+     * Reads an array of prog info records whose size the kernel chooses ({@code func_info}, {@code line_info}): the
+     * count at {@code countOff}, record size at {@code recSizeOff}, pointer at {@code ptrOff}. Returns the record size
+     * and the records.
+     */
+    InfoRecords infoRecords(int countOff, int recSizeOff, int ptrOff) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(ObjectInfo.PROG_INFO_SIZE, 8);
+            ObjectInfo.get(fd.get(), info, what);
+            int count = info.get(JAVA_INT, countOff);
+            int recSize = info.get(JAVA_INT, recSizeOff);
+            if (count == 0 || recSize == 0) return new InfoRecords(recSize, new byte[0]);
+            long bytes = (long) count * recSize;
+            MemorySegment buf = arena.allocate(bytes, 8);
+            info.fill((byte) 0);
+            info.set(JAVA_INT, countOff, count);
+            info.set(JAVA_INT, recSizeOff, recSize);
+            info.set(JAVA_LONG, ptrOff, buf.address());
+            ObjectInfo.get(fd.get(), info, what);
+            int got = info.get(JAVA_INT, countOff);
+            return new InfoRecords(recSize, buf.asSlice(0, Math.min(bytes, (long) got * recSize)).toArray(JAVA_BYTE));
+        }
+    }
+
+    /** Records read by {@link #infoRecords}: {@code data} holds whole records of {@code recordSize} bytes. */
+    record InfoRecords(int recordSize, byte[] data) {
+        int count() {
+            return recordSize == 0 ? 0 : data.length / recordSize;
+        }
+
+        /** The {@code field}-th u32 of record {@code index}, in host byte order. */
+        int u32(int index, int field) {
+            return MemorySegment.ofArray(data).get(JAVA_INT_UNALIGNED, (long) index * recordSize + 4L * field);
+        }
     }
 
     /** Reads a variable-length array of prog info: length field at {@code lenOff} (count × {@code unit} bytes). */

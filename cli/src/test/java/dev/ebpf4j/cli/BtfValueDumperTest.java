@@ -1,6 +1,9 @@
 package dev.ebpf4j.cli;
 
-import dev.ebpf4j.cli.btf.BtfTypes;
+import dev.ebpf4j.ObjectFormatException;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.BtfKind;
+import dev.ebpf4j.btf.BtfSignatures;
 import dev.ebpf4j.cli.btf.BtfValueDumper;
 import dev.ebpf4j.cli.output.JsonWriter;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** BTF-typed values print as bpftool's btf_dumper prints them (no kernel needed). */
 class BtfValueDumperTest {
-    private static final BtfTypes BTF = BtfTypes.parse(MapCliKernelTest.structBtf());
+    private static final Btf BTF = Btf.parse(MapCliKernelTest.structBtf());
     private static final byte[] VALUE = {'b', 'a', 's', 'h', 0, 0, 0, 0, (byte) 0xf5, 0, 0, 0, (byte) 0xfe, -1, -1, -1};
 
     private static String dump(int type, byte[] data, boolean plain) {
@@ -42,17 +45,17 @@ class BtfValueDumperTest {
 
     @Test
     void typeNamesAndSizes() {
-        assertEquals("val", BTF.nameOf(5));
-        assertEquals(16, BTF.size(5));
-        assertEquals(8, BTF.size(4));
-        assertEquals(BtfTypes.STRUCT, BTF.kind(BTF.resolve(5)));
-        assertEquals("struct val ", BTF.signature(5));
-        assertEquals("char [8]", BTF.signature(4));
+        assertEquals("val", BTF.name(5));
+        assertEquals(16, BTF.sizeOf(5));
+        assertEquals(8, BTF.sizeOf(4));
+        assertEquals(BtfKind.STRUCT, BTF.kind(BTF.resolveId(5)));
+        assertEquals("struct val ", BtfSignatures.of(BTF, 5));
+        assertEquals("char [8]", BtfSignatures.of(BTF, 4));
     }
 
     @Test
     void garbageIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> BtfTypes.parse(new byte[] {1, 2, 3}));
+        assertThrows(ObjectFormatException.class, () -> Btf.parse(new byte[] {1, 2, 3}));
         assertFalse(new BtfValueDumper(BTF, new JsonWriter(new PrintWriter(new StringWriter()), false), true)
                 .dump(5, new byte[3], 0), "a value shorter than its type fails cleanly");
     }

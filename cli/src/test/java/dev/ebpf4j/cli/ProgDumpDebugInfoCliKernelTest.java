@@ -91,6 +91,7 @@ class ProgDumpDebugInfoCliKernelTest {
                 plain.out());
         assertTrue(plain.out().contains("int add_one(int x):\n; static int add_one(int x)\n"), plain.out());
         assertTrue(plain.out().contains("; return XDP_PASS;\n"), plain.out());
+        assertTrue(plain.out().matches("(?s).*\\(85\\) call pc\\+2(#bpf_prog_[0-9a-f]{16}_add_one)?\n.*"), plain.out());
         sameAsBpftool("prog", "dump", "xlated", "pinned", pin, "linum");
         sameAsBpftool("prog", "dump", "xlated", "pinned", pin, "opcodes");
         sameAsBpftool("-j", "prog", "dump", "xlated", "pinned", pin);

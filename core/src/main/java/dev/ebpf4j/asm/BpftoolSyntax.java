@@ -17,8 +17,19 @@ import static dev.ebpf4j.asm.SyntaxTables.*;
  * {@code BUG_ldx_91} or {@code BUG_alu64_d7}.
  */
 final class BpftoolSyntax {
+    /** {@code BPF_ST | BPF_NOSPEC}: a speculation barrier the verifier inserts; not in the opcode table. */
+    private static final int ST_NOSPEC = ST | 0xc0;
+
+    private final CallNames callNames;
+
+    /** {@code callNames} may be null (defaults only). */
+    BpftoolSyntax(CallNames callNames) {
+        this.callNames = callNames;
+    }
+
     String format(Instruction in) {
         Opcode op = Opcode.of(in.opcode());
+        if (in.opcode() == ST_NOSPEC) return String.format("(%02x) nospec", in.opcode());
         String body = switch (op.kind()) {
             case ALU32, ALU64 -> alu(in, op.kind() == Opcode.Kind.ALU64);
             case JUMP, JUMP32 -> jump(in, op.kind() == Opcode.Kind.JUMP32);
@@ -75,15 +86,22 @@ final class BpftoolSyntax {
                 + plusMinus(in.offset());
     }
 
-    private static String call(Instruction in) {
+    /** As the kernel's printer: a helper id's name first, then the {@link CallNames} hook, then the default. */
+    private String call(Instruction in) {
         if (in.opcode() == (JMP | CALL | X)) return "callx r" + in.dst();
         return switch (in.src()) {
-            case PSEUDO_CALL -> "call pc" + plusMinus(in.imm()) + (in.reference() != null ? "#" + in.reference() : "");
-            case PSEUDO_KFUNC_CALL -> "call " + (in.reference() != null ? in.reference() : "kernel-function") + "#"
-                    + in.imm();
-            default -> "call " + HelperFunction.fromNumber(in.imm()).map(HelperFunction::cName).orElse("unknown")
+            case PSEUDO_CALL -> "call pc" + named(in, plusMinus(in.imm())
+                    + (in.reference() != null ? "#" + in.reference() : ""));
+            case PSEUDO_KFUNC_CALL -> "call " + named(in, in.reference() != null ? in.reference() : "kernel-function")
                     + "#" + in.imm();
+            default -> "call " + HelperFunction.fromNumber(in.imm()).map(HelperFunction::cName)
+                    .orElseGet(() -> named(in, "unknown")) + "#" + in.imm();
         };
+    }
+
+    private String named(Instruction call, String fallback) {
+        String name = callNames == null ? null : callNames.name(call);
+        return name != null ? name : fallback;
     }
 
     private static String immediate64(Instruction in) {

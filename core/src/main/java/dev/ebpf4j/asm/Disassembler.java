@@ -17,7 +17,8 @@ import java.util.TreeMap;
  *   ({@code w1 = *(u32 *)...}) as llvm-objdump does with {@code --mcpu=v3} or later. With
  *   {@link #withSymbols(Map) symbols} jump targets get llvm-objdump's {@code <symbol+0xoffset>} annotation.</li>
  *   <li>{@link #bpftool()}: as {@code bpftool prog dump xlated} prints: {@code (b7) r0 = 0},
- *   {@code (15) if r0 == 0x0 goto pc+3}, {@code (85) call bpf_map_lookup_elem#1}.</li>
+ *   {@code (15) if r0 == 0x0 goto pc+3}, {@code (85) call bpf_map_lookup_elem#1}; {@link #withCallNames} names
+ *   the calls of a loaded program's translated instructions as bpftool does.</li>
  * </ul>
  * A disassembler is immutable; the {@code with*} methods return changed copies.
  *
@@ -43,21 +44,23 @@ public final class Disassembler {
     private final Style style;
     private final boolean alu32;
     private final NavigableMap<Long, String> symbols;
+    private final CallNames callNames;
 
-    private Disassembler(Style style, boolean alu32, NavigableMap<Long, String> symbols) {
+    private Disassembler(Style style, boolean alu32, NavigableMap<Long, String> symbols, CallNames callNames) {
         this.style = style;
         this.alu32 = alu32;
         this.symbols = symbols;
+        this.callNames = callNames;
     }
 
     /** llvm-objdump style, as without {@code --mcpu} (sub-register forms off). */
     public static Disassembler llvm() {
-        return new Disassembler(Style.LLVM, false, null);
+        return new Disassembler(Style.LLVM, false, null, null);
     }
 
     /** bpftool {@code prog dump xlated} style. */
     public static Disassembler bpftool() {
-        return new Disassembler(Style.BPFTOOL, false, null);
+        return new Disassembler(Style.BPFTOOL, false, null, null);
     }
 
     /** This disassembler's style. */
@@ -70,7 +73,7 @@ public final class Disassembler {
      * ({@code w1 = *(u16 *)(r2 + 0x4)}), matching {@code llvm-objdump --mcpu=v3} and later. No effect on bpftool style.
      */
     public Disassembler withAlu32(boolean alu32) {
-        return new Disassembler(style, alu32, symbols);
+        return new Disassembler(style, alu32, symbols, callNames);
     }
 
     /**
@@ -80,7 +83,16 @@ public final class Disassembler {
     public Disassembler withSymbols(Map<Long, String> symbols) {
         NavigableMap<Long, String> copy = symbols == null ? null
                 : Collections.unmodifiableNavigableMap(new TreeMap<>(symbols));
-        return new Disassembler(style, alu32, copy);
+        return new Disassembler(style, alu32, copy, callNames);
+    }
+
+    /**
+     * Names call targets through {@code names} where the instruction alone cannot (see {@link CallNames}); bpftool
+     * style only. A loaded program's translated instructions need this to print as bpftool prints them, which
+     * {@code dev.ebpf4j.XlatedListing} does.
+     */
+    public Disassembler withCallNames(CallNames names) {
+        return new Disassembler(style, alu32, symbols, names);
     }
 
     /** The text of one instruction found at slot {@code slot} (needed for jump targets), without a slot prefix. */
@@ -88,7 +100,7 @@ public final class Disassembler {
         Objects.requireNonNull(instruction, "instruction");
         return switch (style) {
             case LLVM -> new LlvmSyntax(alu32, symbols).format(instruction, slot);
-            case BPFTOOL -> new BpftoolSyntax().format(instruction);
+            case BPFTOOL -> new BpftoolSyntax(callNames).format(instruction);
         };
     }
 
@@ -116,7 +128,7 @@ public final class Disassembler {
         StringBuilder out = new StringBuilder();
         long slot = firstSlot;
         LlvmSyntax llvm = new LlvmSyntax(alu32, symbols);
-        BpftoolSyntax bpftool = new BpftoolSyntax();
+        BpftoolSyntax bpftool = new BpftoolSyntax(callNames);
         for (Instruction insn : instructions) {
             if (style == Style.LLVM) {
                 out.append(String.format("%8d:\t%s\n", slot, llvm.format(insn, slot)));
@@ -130,6 +142,7 @@ public final class Disassembler {
 
     @Override
     public String toString() {
-        return "Disassembler[" + style + (alu32 ? ", alu32" : "") + (symbols != null ? ", symbols" : "") + "]";
+        return "Disassembler[" + style + (alu32 ? ", alu32" : "") + (symbols != null ? ", symbols" : "")
+                + (callNames != null ? ", call names" : "") + "]";
     }
 }

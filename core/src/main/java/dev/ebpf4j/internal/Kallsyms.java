@@ -21,7 +21,7 @@ import java.util.OptionalLong;
  * }</pre>
  */
 public final class Kallsyms {
-    private static final Path FILE = Path.of("/proc/kallsyms");
+    static final Path FILE = Path.of("/proc/kallsyms");
     private static volatile Kallsyms instance;
 
     private final Map<String, Long> addresses;
@@ -53,7 +53,27 @@ public final class Kallsyms {
     public static Kallsyms read(Path file) {
         Map<String, Long> addresses = new HashMap<>(1 << 18);
         Map<String, String> modules = new HashMap<>();
-        boolean allZero = true;
+        boolean[] allZero = {true};
+        scan(file, (addr, name, tail) -> {
+            if (addr != 0) allZero[0] = false;
+            addresses.putIfAbsent(name, addr);
+            if (tail != null) {
+                String mod = tail.trim();
+                if (mod.startsWith("[") && mod.endsWith("]")) modules.putIfAbsent(name, mod.substring(1, mod.length() - 1));
+            }
+        });
+        return new Kallsyms(addresses, modules, allZero[0] && !addresses.isEmpty());
+    }
+
+    /** One line of a kallsyms-format file. */
+    @FunctionalInterface
+    interface SymbolLine {
+        /** {@code tail} is what follows the name's tab ("[module]"), or null. */
+        void accept(long address, String name, String tail);
+    }
+
+    /** Reads a kallsyms-format file line by line, in file order; unreadable or malformed input raises BpfException. */
+    static void scan(Path file, SymbolLine sink) {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -63,17 +83,11 @@ public final class Kallsyms {
                 int tab = line.indexOf('\t', s2 + 1);
                 String name = tab < 0 ? line.substring(s2 + 1) : line.substring(s2 + 1, tab);
                 long addr = Long.parseUnsignedLong(line.substring(0, s1), 16);
-                if (addr != 0) allZero = false;
-                addresses.putIfAbsent(name, addr);
-                if (tab > 0) {
-                    String mod = line.substring(tab + 1).trim();
-                    if (mod.startsWith("[") && mod.endsWith("]")) modules.putIfAbsent(name, mod.substring(1, mod.length() - 1));
-                }
+                sink.accept(addr, name, tab > 0 ? line.substring(tab + 1) : null);
             }
         } catch (IOException | NumberFormatException e) {
             throw new BpfException("cannot read kernel symbols from " + file + ": " + e.getMessage());
         }
-        return new Kallsyms(addresses, modules, allZero && !addresses.isEmpty());
     }
 
     /** The address of {@code symbol}; empty when the kernel has no such symbol. */

@@ -1,5 +1,25 @@
 package dev.ebpf4j.cli.btf;
 
+import dev.ebpf4j.BpfException;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.BtfArray;
+import dev.ebpf4j.btf.BtfComposite;
+import dev.ebpf4j.btf.BtfConst;
+import dev.ebpf4j.btf.BtfDatasec;
+import dev.ebpf4j.btf.BtfEnum;
+import dev.ebpf4j.btf.BtfEnum64;
+import dev.ebpf4j.btf.BtfEnumValue;
+import dev.ebpf4j.btf.BtfFwd;
+import dev.ebpf4j.btf.BtfInt;
+import dev.ebpf4j.btf.BtfIntEncoding;
+import dev.ebpf4j.btf.BtfMember;
+import dev.ebpf4j.btf.BtfModifier;
+import dev.ebpf4j.btf.BtfPtr;
+import dev.ebpf4j.btf.BtfRestrict;
+import dev.ebpf4j.btf.BtfTypedef;
+import dev.ebpf4j.btf.BtfVar;
+import dev.ebpf4j.btf.BtfVarSecinfo;
+import dev.ebpf4j.btf.BtfVolatile;
 import dev.ebpf4j.cli.output.JsonWriter;
 
 import java.math.BigInteger;
@@ -17,12 +37,12 @@ import java.math.BigInteger;
 public final class BtfValueDumper {
     private static final BigInteger MASK_128 = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
 
-    private final BtfTypes btf;
+    private final Btf btf;
     private final JsonWriter w;
     private final boolean plainText;
 
     /** {@code plainText}: the layout of bpftool's plain-text mode (pointers as {@code 0x..}, unquoted hex). */
-    public BtfValueDumper(BtfTypes btf, JsonWriter w, boolean plainText) {
+    public BtfValueDumper(Btf btf, JsonWriter w, boolean plainText) {
         this.btf = btf;
         this.w = w;
         this.plainText = plainText;
@@ -32,8 +52,8 @@ public final class BtfValueDumper {
     public boolean dump(int typeId, byte[] data, int offset) {
         try {
             return type(typeId, 0, data, offset);
-        } catch (IndexOutOfBoundsException e) {
-            return false;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | BpfException e) {
+            return false;   // a value shorter than its type, or malformed BTF
         }
     }
 
@@ -42,32 +62,32 @@ public final class BtfValueDumper {
             w.raw("(unknown)");
             return true;
         }
-        return switch (btf.kind(id)) {
-            case BtfTypes.INT -> integer(id, bitOffset, d, off);
-            case BtfTypes.STRUCT, BtfTypes.UNION -> struct(id, d, off);
-            case BtfTypes.ARRAY -> array(id, d, off);
-            case BtfTypes.ENUM -> enumeration(id, d, off);
-            case BtfTypes.ENUM64 -> enumeration64(id, d, off);
-            case BtfTypes.PTR -> {
+        return switch (btf.type(id)) {
+            case BtfInt t -> integer(t, bitOffset, d, off);
+            case BtfComposite t -> struct(t, d, off);
+            case BtfArray t -> array(t, d, off);
+            case BtfEnum t -> enumeration(t, d, off);
+            case BtfEnum64 t -> enumeration64(t, d, off);
+            case BtfPtr t -> {
                 long v = readLong(d, off, 8);
                 w.raw(plainText ? (v == 0 ? "(nil)" : "0x" + Long.toHexString(v)) : Long.toUnsignedString(v));
                 yield true;
             }
-            case BtfTypes.FWD -> {
+            case BtfFwd t -> {
                 w.raw("(fwd-kind-invalid)");
                 yield false;
             }
-            case BtfTypes.TYPEDEF, BtfTypes.VOLATILE, BtfTypes.CONST, BtfTypes.RESTRICT -> {
-                int actual = btf.resolve(id);
-                yield actual >= 0 && type(actual, bitOffset, d, off);
-            }
-            case BtfTypes.VAR -> {
-                w.startObject().name(btf.nameOf(id));
-                boolean ok = type(btf.ref(id), bitOffset, d, off);
+            case BtfTypedef t -> modified(id, bitOffset, d, off);
+            case BtfVolatile t -> modified(id, bitOffset, d, off);
+            case BtfConst t -> modified(id, bitOffset, d, off);
+            case BtfRestrict t -> modified(id, bitOffset, d, off);
+            case BtfVar t -> {
+                w.startObject().name(t.name());
+                boolean ok = type(t.typeId(), bitOffset, d, off);
                 w.endObject();
                 yield ok;
             }
-            case BtfTypes.DATASEC -> datasec(id, d, off);
+            case BtfDatasec t -> datasec(t, d, off);
             default -> {
                 w.raw("(unsupported-kind");
                 yield false;
@@ -75,13 +95,21 @@ public final class BtfValueDumper {
         };
     }
 
-    private boolean integer(int id, int bitOffset, byte[] d, int off) {
-        int info = btf.word(id, 0);
-        int encoding = (info >>> 24) & 0x0f;
-        int intOffset = (info >>> 16) & 0xff;
-        int bits = info & 0xff;
-        if (bitOffset != 0 || intOffset != 0 || bits % 8 != 0) {
-            int total = bitOffset + intOffset;
+    /** A typedef or qualifier: the value of the type behind it. */
+    private boolean modified(int id, int bitOffset, byte[] d, int off) {
+        int actual;
+        try {
+            actual = btf.resolveId(id);
+        } catch (BpfException e) {
+            return false;   // a loop of typedefs
+        }
+        return type(actual, bitOffset, d, off);
+    }
+
+    private boolean integer(BtfInt t, int bitOffset, byte[] d, int off) {
+        int bits = t.bits();
+        if (bitOffset != 0 || t.bitOffset() != 0 || bits % 8 != 0) {
+            int total = bitOffset + t.bitOffset();
             bitfield(bits, total & 7, d, off + (total >>> 3));
             return true;
         }
@@ -89,15 +117,15 @@ public final class BtfValueDumper {
             int128(new BigInteger(1, reversed(d, off, 16)));
             return true;
         }
-        switch (encoding) {
-            case 0 -> {
+        switch (t.encoding()) {
+            case NONE -> {
                 switch (bits) {
                     case 64 -> w.raw(Long.toUnsignedString(readLong(d, off, 8)));
                     case 32, 16, 8 -> w.raw(Long.toString(readLong(d, off, bits / 8)));
                     default -> bitfield(bits, bitOffset, d, off);
                 }
             }
-            case 1 -> {
+            case SIGNED -> {
                 switch (bits) {
                     case 64 -> w.raw(Long.toString(readLong(d, off, 8)));
                     case 32 -> w.raw(Integer.toString((int) readLong(d, off, 4)));
@@ -106,15 +134,12 @@ public final class BtfValueDumper {
                     default -> bitfield(bits, bitOffset, d, off);
                 }
             }
-            case 2 -> {
+            case CHAR -> {
                 int c = d[off] & 0xff;
                 if (c >= 0x20 && c < 0x7f) w.raw("\"" + (char) c + "\"");
                 else w.raw(plainText ? "0x" + Integer.toHexString(c) : "\"\\u00" + hex2(c) + "\"");
             }
-            case 4 -> w.bool(d[off] != 0);
-            default -> {
-                return false;
-            }
+            case BOOL -> w.bool(d[off] != 0);
         }
         return true;
     }
@@ -132,21 +157,15 @@ public final class BtfValueDumper {
         w.raw(plainText ? hex : "\"" + hex + "\"");
     }
 
-    private boolean struct(int id, byte[] d, int off) {
-        boolean kflag = btf.kflag(id);
+    private boolean struct(BtfComposite t, byte[] d, int off) {
         boolean ok = true;
         w.startObject();
-        for (int i = 0; i < btf.vlen(id); i++) {
-            int nameOff = btf.word(id, 3 * i);
-            int memberType = btf.word(id, 3 * i + 1);
-            int offsetWord = btf.word(id, 3 * i + 2);
-            int bitOffset = kflag ? offsetWord & 0xffffff : offsetWord;
-            int bitfieldSize = kflag ? offsetWord >>> 24 : 0;
-            w.name(btf.string(nameOff));
-            int at = off + (bitOffset >>> 3);
-            if (bitfieldSize != 0) {
-                bitfield(bitfieldSize, bitOffset & 7, d, at);
-            } else if (!type(memberType, bitOffset & 7, d, at)) {
+        for (BtfMember m : t.members()) {
+            w.name(m.name());
+            int at = off + (m.bitOffset() >>> 3);
+            if (m.bitfieldSize() != 0) {
+                bitfield(m.bitfieldSize(), m.bitOffset() & 7, d, at);
+            } else if (!type(m.typeId(), m.bitOffset() & 7, d, at)) {
                 ok = false;
                 break;
             }
@@ -155,17 +174,21 @@ public final class BtfValueDumper {
         return ok;
     }
 
-    private boolean array(int id, byte[] d, int off) {
-        int elem = btf.word(id, 0);
-        int count = btf.word(id, 2);
+    private boolean array(BtfArray t, byte[] d, int off) {
+        int elem = t.elementTypeId();
+        int count = t.length();
         if (isString(elem, count, d, off)) {
             int end = off;
             while (d[end] != 0) end++;
             w.string(new String(d, off, end - off, java.nio.charset.StandardCharsets.ISO_8859_1));
             return true;
         }
-        long size = btf.size(elem);
-        if (size < 0) return false;
+        long size;
+        try {
+            size = btf.sizeOf(elem);
+        } catch (IllegalArgumentException | BpfException e) {
+            return false;   // an element type without size
+        }
         boolean ok = true;
         w.startArray();
         for (int i = 0; i < count; i++) {
@@ -181,23 +204,19 @@ public final class BtfValueDumper {
     private boolean isString(int elem, int count, byte[] d, int off) {
         if (count == 0) return false;
         int t = elem;
-        while (t > 0 && (btf.kind(t) == BtfTypes.VOLATILE || btf.kind(t) == BtfTypes.CONST
-                || btf.kind(t) == BtfTypes.RESTRICT || btf.kind(t) == BtfTypes.TYPE_TAG)) {
-            t = btf.ref(t);
-        }
-        if (t <= 0 || btf.kind(t) != BtfTypes.INT || btf.ref(t) != 1) return false;
-        int encoding = (btf.word(t, 0) >>> 24) & 0x0f;
-        if (encoding != 2 && !"char".equals(btf.nameOf(t))) return false;
-        for (int i = 0; i < count; i++) {
-            byte c = d[off + i];
+        while (t > 0 && btf.type(t) instanceof BtfModifier m && !(m instanceof BtfTypedef)) t = m.typeId();
+        if (t <= 0 || !(btf.type(t) instanceof BtfInt i) || i.size() != 1) return false;
+        if (i.encoding() != BtfIntEncoding.CHAR && !"char".equals(i.name())) return false;
+        for (int k = 0; k < count; k++) {
+            byte c = d[off + k];
             if (c == 0) return true;
             if (c <= 0x1f || c >= 0x7f) return false;
         }
         return false;
     }
 
-    private boolean enumeration(int id, byte[] d, int off) {
-        int size = btf.ref(id);
+    private boolean enumeration(BtfEnum t, byte[] d, int off) {
+        int size = t.size();
         long value = switch (size) {
             case 8 -> readLong(d, off, 8);
             case 4 -> (int) readLong(d, off, 4);
@@ -206,9 +225,9 @@ public final class BtfValueDumper {
             default -> Long.MIN_VALUE;
         };
         if (size != 8 && size != 4 && size != 2 && size != 1) return false;
-        for (int i = 0; i < btf.vlen(id); i++) {
-            if (value == btf.word(id, 2 * i + 1)) {
-                w.string(btf.string(btf.word(id, 2 * i)));
+        for (BtfEnumValue v : t.values()) {
+            if (value == (int) v.value()) {     // the 32-bit value as the kernel stores it, sign-extended
+                w.string(v.name());
                 return true;
             }
         }
@@ -216,12 +235,11 @@ public final class BtfValueDumper {
         return true;
     }
 
-    private boolean enumeration64(int id, byte[] d, int off) {
+    private boolean enumeration64(BtfEnum64 t, byte[] d, int off) {
         long value = readLong(d, off, 8);
-        for (int i = 0; i < btf.vlen(id); i++) {
-            long v = Integer.toUnsignedLong(btf.word(id, 3 * i + 1)) | ((long) btf.word(id, 3 * i + 2) << 32);
-            if (value == v) {
-                w.string(btf.string(btf.word(id, 3 * i)));
+        for (BtfEnumValue v : t.values()) {
+            if (value == v.value()) {
+                w.string(v.name());
                 return true;
             }
         }
@@ -229,11 +247,11 @@ public final class BtfValueDumper {
         return true;
     }
 
-    private boolean datasec(int id, byte[] d, int off) {
+    private boolean datasec(BtfDatasec t, byte[] d, int off) {
         boolean ok = true;
-        w.startObject().name(btf.nameOf(id)).startArray();
-        for (int i = 0; i < btf.vlen(id); i++) {
-            if (!type(btf.word(id, 3 * i), 0, d, off + btf.word(id, 3 * i + 1))) {
+        w.startObject().name(t.name()).startArray();
+        for (BtfVarSecinfo v : t.vars()) {
+            if (!type(v.typeId(), 0, d, off + v.offset())) {
                 ok = false;
                 break;
             }

@@ -2,13 +2,11 @@ package dev.ebpf4j.cli.map;
 
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.MapInfo;
-import dev.ebpf4j.cli.btf.BtfLoader;
-import dev.ebpf4j.cli.btf.BtfTypes;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.KernelBtfObjects;
 import dev.ebpf4j.cli.btf.BtfValueDumper;
 import dev.ebpf4j.cli.output.JsonWriter;
 import dev.ebpf4j.internal.sys.Cpus;
-
-import java.io.IOException;
 
 /**
  * A map's key and value types from its BTF, for printing entries as bpftool does when a map has BTF: the key and
@@ -22,9 +20,9 @@ import java.io.IOException;
  */
 public final class MapFormat {
     private final MapInfo info;
-    private final BtfTypes btf;
+    private final Btf btf;
 
-    private MapFormat(MapInfo info, BtfTypes btf) {
+    private MapFormat(MapInfo info, Btf btf) {
         this.info = info;
         this.btf = btf;
     }
@@ -32,10 +30,10 @@ public final class MapFormat {
     /** The format of a map, or null when its BTF names no value type (bpftool then prints hex). */
     public static MapFormat of(MapInfo info) {
         try {
-            if (info.btfVmlinuxValueTypeId() != 0) return new MapFormat(info, BtfLoader.vmlinux());
-            if (info.btfValueTypeId() != 0) return new MapFormat(info, BtfLoader.byId(info.btfId()));
+            if (info.btfVmlinuxValueTypeId() != 0) return new MapFormat(info, Btf.vmlinux());
+            if (info.btfValueTypeId() != 0) return new MapFormat(info, KernelBtfObjects.byId(info.btfId()));
             return null;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new BpfException("failed to get the BTF of map id " + info.id() + " (btf_id " + info.btfId() + "): "
                     + e.getMessage(), e);
         }

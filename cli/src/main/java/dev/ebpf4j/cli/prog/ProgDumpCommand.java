@@ -3,7 +3,9 @@ package dev.ebpf4j.cli.prog;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.Errno;
 import dev.ebpf4j.Program;
+import dev.ebpf4j.ProgramDebugInfo;
 import dev.ebpf4j.ProgramInfo;
+import dev.ebpf4j.XlatedListing;
 import dev.ebpf4j.asm.Instruction;
 import dev.ebpf4j.cli.CliCommand;
 import dev.ebpf4j.cli.Session;
@@ -68,7 +70,6 @@ public final class ProgDumpCommand extends CliCommand {
             boolean several = progs.size() > 1;
             JsonWriter w = session.json() ? session.jsonWriter() : null;
             if (w != null && several) w.startArray();
-            KernelSymbols symbols = null;
             for (int i = 0; i < progs.size(); i++) {
                 Program prog = progs.get(i);
                 ProgramInfo info = prog.info();
@@ -77,25 +78,22 @@ public final class ProgDumpCommand extends CliCommand {
                     session.done();
                     continue;
                 }
-                List<Instruction> insns = prog.xlatedInstructions();
-                if (insns.isEmpty()) {
+                XlatedListing listing = XlatedListing.of(prog, info);
+                if (listing.entries().isEmpty()) {
                     throw new BpfException("error retrieving insn dump of program id " + info.id()
                             + ": kernel.kptr_restrict set, or the process lacks CAP_SYS_ADMIN", Errno.EPERM.number());
                 }
-                if (symbols == null && hasCalls(insns)) symbols = KernelSymbols.load();
-                XlatedFormatter fmt = new XlatedFormatter(symbols, ProgramDebugInfo.jitedFunctionAddresses(prog));
-                ProgramDebugInfo dbg = ProgramDebugInfo.read(prog, info);
                 if (w != null) {
                     if (several) {
                         w.startObject();
                         ProgPrinter.headerJson(w, info, ProgPrinter.displayName(prog, info));
                         w.name("insns");
                     }
-                    dumpJson(w, insns, fmt, dbg, opcodes, linum);
+                    dumpJson(w, listing, opcodes, linum);
                     if (several) w.endObject();
                 } else {
                     if (several) session.out().print(ProgPrinter.header(info, ProgPrinter.displayName(prog, info)));
-                    session.out().print(dumpPlain(insns, fmt, dbg, opcodes, linum));
+                    session.out().print(listing.text(linum, opcodes));
                     if (several && i != progs.size() - 1) session.out().print('\n');
                 }
             }
@@ -106,77 +104,23 @@ public final class ProgDumpCommand extends CliCommand {
         return 0;
     }
 
-    private static boolean hasCalls(List<Instruction> insns) {
-        for (Instruction i : insns) if (i.opcode() == 0x85) return true;
-        return false;
-    }
-
-    static String dumpPlain(List<Instruction> insns, XlatedFormatter fmt, ProgramDebugInfo dbg, boolean opcodes,
-                            boolean linum) {
-        StringBuilder sb = new StringBuilder();
-        int slot = 0;
-        int function = 0;
-        int lineSkip = 0;
-        for (Instruction insn : insns) {
-            if (dbg != null && function < dbg.functionCount() && dbg.functionStart(function) == slot) {
-                String sig = dbg.functionSignature(function++);
-                if (!sig.isEmpty()) sb.append(sig).append(":\n");
-            }
-            int line = dbg == null ? -1 : dbg.findLine(slot, lineSkip);
-            if (line >= 0) {
-                lineSkip++;
-                String src = dbg.lineSource(line);
-                if (src != null) {
-                    sb.append("; ").append(src);
-                    if (linum) {
-                        String f = dbg.lineFile(line);
-                        sb.append(" [file:").append(f == null ? "" : f).append(" line_num:")
-                                .append(dbg.lineNumber(line)).append(" line_col:").append(dbg.lineColumn(line))
-                                .append(']');
-                    }
-                    sb.append('\n');
-                }
-            }
-            String index = " " + slot;
-            sb.append(" ".repeat(Math.max(0, 4 - index.length()))).append(index).append(": ")
-                    .append(fmt.format(insn)).append('\n');
-            if (opcodes) {
-                byte[] raw = encode(insn);
-                sb.append("       ").append(Hex.bytes(raw, 0, 8, " "));
-                if (insn.isWide()) sb.append(' ').append(Hex.bytes(raw, 8, 8, " "));
-                sb.append('\n');
-            }
-            slot += insn.slots();
-        }
-        return sb.toString();
-    }
-
-    private static void dumpJson(JsonWriter w, List<Instruction> insns, XlatedFormatter fmt, ProgramDebugInfo dbg,
-                                 boolean opcodes, boolean linum) {
+    private static void dumpJson(JsonWriter w, XlatedListing listing, boolean opcodes, boolean linum) {
         w.startArray();
-        int slot = 0;
-        int function = 0;
-        int lineSkip = 0;
-        for (Instruction insn : insns) {
+        for (XlatedListing.Entry e : listing.entries()) {
             w.startObject();
-            if (dbg != null && function < dbg.functionCount() && dbg.functionStart(function) == slot) {
-                String sig = dbg.functionSignature(function++);
-                if (!sig.isEmpty()) w.stringField("proto", sig);
-            }
-            int line = dbg == null ? -1 : dbg.findLine(slot, lineSkip);
-            if (line >= 0) {
-                lineSkip++;
-                String src = dbg.lineSource(line);
-                if (src != null) w.stringField("src", src);
+            if (e.functionSignature() != null) w.stringField("proto", e.functionSignature());
+            ProgramDebugInfo.Line line = e.line();
+            if (line != null) {
+                if (line.source() != null) w.stringField("src", line.source());
                 if (linum) {
-                    String f = dbg.lineFile(line);
-                    if (f != null) w.stringField("file", f);
-                    if (dbg.lineNumber(line) != 0) w.intField("line_num", dbg.lineNumber(line));
-                    if (dbg.lineColumn(line) != 0) w.intField("line_col", dbg.lineColumn(line));
+                    if (line.file() != null) w.stringField("file", line.file());
+                    if (line.line() != 0) w.intField("line_num", line.line());
+                    if (line.column() != 0) w.intField("line_col", line.column());
                 }
             }
-            w.name("disasm").raw("\"" + fmt.format(insn) + "\"");
+            w.name("disasm").raw("\"" + e.text() + "\"");
             if (opcodes) {
+                Instruction insn = e.instruction();
                 byte[] raw = encode(insn);
                 w.name("opcodes").startObject();
                 w.name("code").raw("\"0x" + Hex.byteHex(raw[0]) + "\"");
@@ -187,7 +131,6 @@ public final class ProgDumpCommand extends CliCommand {
                 w.endObject();
             }
             w.endObject();
-            slot += insn.slots();
         }
         w.endArray();
     }

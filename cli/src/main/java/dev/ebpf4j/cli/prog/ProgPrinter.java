@@ -1,6 +1,7 @@
 package dev.ebpf4j.cli.prog;
 
 import dev.ebpf4j.Program;
+import dev.ebpf4j.ProgramDebugInfo;
 import dev.ebpf4j.ProgramInfo;
 import dev.ebpf4j.ProgramType;
 import dev.ebpf4j.cli.Session;
@@ -52,9 +53,7 @@ public final class ProgPrinter {
     public static String displayName(Program prog, ProgramInfo info) {
         String name = info.name();
         if (name.length() < 15 || info.btfId() == 0 || info.funcInfoCount() == 0) return name;
-        ProgramDebugInfo dbg = ProgramDebugInfo.read(prog, info);
-        String full = dbg == null ? null : dbg.functionName(0);
-        return full == null || full.isEmpty() ? name : full;
+        return ProgramDebugInfo.of(prog, info).flatMap(ProgramDebugInfo::fullName).orElse(name);
     }
 
     /** Wall-clock seconds since the epoch at which a program loaded {@code loadTimeNs} after boot was loaded. */

@@ -3,8 +3,11 @@ package dev.ebpf4j.cli.prog;
 import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.MapInfo;
 import dev.ebpf4j.MapType;
-import dev.ebpf4j.cli.btf.BtfLoader;
-import dev.ebpf4j.cli.btf.BtfTypes;
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.btf.BtfDatasec;
+import dev.ebpf4j.btf.BtfVar;
+import dev.ebpf4j.btf.BtfVarSecinfo;
+import dev.ebpf4j.btf.KernelBtfObjects;
 import dev.ebpf4j.cli.btf.BtfValueDumper;
 import dev.ebpf4j.cli.output.JsonWriter;
 
@@ -25,11 +28,11 @@ import java.util.Optional;
 final class ProgramMetadata {
     private static final String PREFIX = "bpf_metadata_";
 
-    private final BtfTypes btf;
-    private final int datasec;
+    private final Btf btf;
+    private final BtfDatasec datasec;
     private final byte[] value;
 
-    private ProgramMetadata(BtfTypes btf, int datasec, byte[] value) {
+    private ProgramMetadata(Btf btf, BtfDatasec datasec, byte[] value) {
         this.btf = btf;
         this.datasec = datasec;
         this.value = value;
@@ -46,9 +49,9 @@ final class ProgramMetadata {
                 }
                 Optional<byte[]> v = map.lookup(new byte[4]);
                 if (v.isEmpty()) return null;
-                BtfTypes btf = BtfLoader.byId(info.btfId());
-                if (btf.kind(info.btfValueTypeId()) != BtfTypes.DATASEC) return null;
-                ProgramMetadata md = new ProgramMetadata(btf, info.btfValueTypeId(), v.get());
+                Btf btf = KernelBtfObjects.byId(info.btfId());
+                if (!(btf.type(info.btfValueTypeId()) instanceof BtfDatasec datasec)) return null;
+                ProgramMetadata md = new ProgramMetadata(btf, datasec, v.get());
                 return md.hasAny() ? md : null;
             } catch (RuntimeException e) {
                 return null;
@@ -58,24 +61,28 @@ final class ProgramMetadata {
     }
 
     private boolean hasAny() {
-        for (int i = 0; i < btf.vlen(datasec); i++) if (name(i).startsWith(PREFIX)) return true;
+        for (BtfVarSecinfo v : datasec.vars()) if (name(v).startsWith(PREFIX)) return true;
         return false;
     }
 
-    private String name(int i) {
-        String n = btf.nameOf(btf.word(datasec, 3 * i));
-        return n == null ? "" : n;
+    private String name(BtfVarSecinfo v) {
+        return btf.name(v.typeId());
+    }
+
+    /** The type of the variable behind a section entry (0, printed as unknown, when the entry is no variable). */
+    private int valueType(BtfVarSecinfo v) {
+        return btf.type(v.typeId()) instanceof BtfVar var ? var.typeId() : 0;
     }
 
     /** {@code "metadata": {"version": "1.2", ...}} inside the program's JSON object. */
     void writeJson(JsonWriter w) {
         w.name("metadata").startObject();
         BtfValueDumper dumper = new BtfValueDumper(btf, w, false);
-        for (int i = 0; i < btf.vlen(datasec); i++) {
-            String name = name(i);
+        for (BtfVarSecinfo v : datasec.vars()) {
+            String name = name(v);
             if (!name.startsWith(PREFIX)) continue;
             w.name(name.substring(PREFIX.length()));
-            if (!dumper.dump(btf.ref(btf.word(datasec, 3 * i)), value, btf.word(datasec, 3 * i + 1))) break;
+            if (!dumper.dump(valueType(v), value, v.offset())) break;
         }
         w.endObject();
     }
@@ -85,12 +92,12 @@ final class ProgramMetadata {
         out.print("\tmetadata:");
         JsonWriter w = new JsonWriter(out, false);
         BtfValueDumper dumper = new BtfValueDumper(btf, w, true);
-        for (int i = 0; i < btf.vlen(datasec); i++) {
-            String name = name(i);
+        for (BtfVarSecinfo v : datasec.vars()) {
+            String name = name(v);
             if (!name.startsWith(PREFIX)) continue;
             out.print("\n\t\t" + name.substring(PREFIX.length()) + " = ");
             w.reset();
-            if (!dumper.dump(btf.ref(btf.word(datasec, 3 * i)), value, btf.word(datasec, 3 * i + 1))) break;
+            if (!dumper.dump(valueType(v), value, v.offset())) break;
         }
         out.print('\n');
     }

@@ -1,17 +1,24 @@
 package dev.ebpf4j.cli;
 
+import dev.ebpf4j.asm.CallNames;
+import dev.ebpf4j.asm.Disassembler;
 import dev.ebpf4j.asm.Instruction;
-import dev.ebpf4j.cli.prog.XlatedFormatter;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The CLI's xlated disassembly uses the kernel verifier's notation (expected texts taken from bpftool output). */
-class XlatedFormatterTest {
-    private final XlatedFormatter fmt = new XlatedFormatter(null);
+/**
+ * {@code prog dump xlated} prints the library's bpftool-style disassembly in the kernel verifier's notation (expected
+ * texts taken from bpftool output). Calls are named as in a program that is not JIT-compiled and whose kernel symbols
+ * are hidden: a bpf-to-bpf call by its offset ({@code off}; {@code imm} holds the callee's index).
+ */
+class XlatedDisassemblyTest {
+    private static final CallNames NOT_JITED = call -> call.src() == 1
+            ? (call.offset() >= 0 ? "+" : "") + call.offset() : null;
+    private final Disassembler fmt = Disassembler.bpftool().withCallNames(NOT_JITED);
 
     private String f(int opcode, int dst, int src, int off, long imm) {
-        return fmt.format(new Instruction(opcode, dst, src, off, imm));
+        return fmt.format(new Instruction(opcode, dst, src, off, imm), 0);
     }
 
     @Test
@@ -61,5 +68,8 @@ class XlatedFormatterTest {
         assertEquals("(95) exit", f(0x95, 0, 0, 0, 0));
         assertEquals("(85) call bpf_ktime_get_ns#5", f(0x85, 0, 0, 0, 5));
         assertEquals("(85) call pc+3", f(0x85, 0, 1, 3, 1));
+        assertEquals("(85) call kernel-function#-77", f(0x85, 0, 2, 0, -77));
+        assertEquals("(85) call unknown#-77", f(0x85, 0, 0, 0, -77));
+        assertEquals("(c2) nospec", f(0xc2, 0, 0, 0, 0));
     }
 }
