@@ -85,6 +85,7 @@ class LinkKindsSwitchTest {
         for (Class<?> c : BpfLink.class.getPermittedSubclasses()) kinds.add(c.getSimpleName());
         assertEquals(new TreeSet<>(Set.of("RawTracepointLink", "TracingLink", "IterLink", "TcxLink")), kinds);
         assertTrue(Link.class.isAssignableFrom(BpfLink.class));
+        assertTrue(BpfLink.class.isSealed());
         assertTrue(Modifier.isPublic(BpfLink.class.getModifiers()) && Modifier.isAbstract(BpfLink.class.getModifiers()));
     }
 }

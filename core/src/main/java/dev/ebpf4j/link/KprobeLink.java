@@ -15,7 +15,6 @@ import dev.ebpf4j.internal.sys.Fd;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -43,7 +42,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * }
  * }</pre>
  */
-public final class KprobeLink implements Link {
+public final class KprobeLink extends DelegatingLink {
     private static final String KIND = "KprobeLink";
     /** Kernel symbols, including compiler suffixes ("foo.isra.0") and module-qualified names for tracefs. */
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.][A-Za-z0-9_.]*(:[A-Za-z_.][A-Za-z0-9_.]*)?");
@@ -101,12 +100,12 @@ public final class KprobeLink implements Link {
 
     private final PerfAttachment perf;
     private final LinkFd multi;
-    private final String what;
 
+    /** One of {@code perf} (single probes) and {@code multi} (kprobe.multi) is null. */
     private KprobeLink(PerfAttachment perf, LinkFd multi, String what) {
+        super(multi != null ? multi : perf, what);
         this.perf = perf;
         this.multi = multi;
-        this.what = what;
     }
 
     /** How this kernel can create kprobes: the PMU, else tracefs, else empty (built without CONFIG_KPROBES). */
@@ -266,44 +265,5 @@ public final class KprobeLink implements Link {
     /** True when attached with a {@code bpf_link} (pinnable, has {@link #info()}). */
     public boolean usesBpfLink() {
         return multi != null || perf.mode() == PerfAttachment.Mode.LINK;
-    }
-
-    @Override
-    public String describe() {
-        return what;
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return multi != null ? multi.info() : perf.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        if (multi != null) multi.pin(path);
-        else perf.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        if (multi != null) multi.unpin();
-        else perf.unpin();
-    }
-
-    @Override
-    public void detach() {
-        if (multi != null) multi.detach();
-        else perf.detach();
-    }
-
-    @Override
-    public void close() {
-        if (multi != null) multi.close();
-        else perf.close();
-    }
-
-    @Override
-    public String toString() {
-        return "KprobeLink[" + what + "]";
     }
 }

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 public sealed interface Link extends AutoCloseable
-        permits BpfLink, SelfDetachingLink, TracepointLink, KprobeLink, UprobeLink, PerfEventLink {
+        permits DelegatingLink, SelfDetachingLink, PerfEventLink {
 
     /** Human-readable description: "tracepoint syscalls/sys_enter_execve → program 'handle' (tracepoint)". */
     String describe();

@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * fd.pin(Path.of("/sys/fs/bpf/xdp_link"));
  * }</pre>
  */
-final class LinkFd {
+final class LinkFd implements KernelAttachment {
     private final Fd fd;
     private final String what;
     private volatile Path pinnedAt;
@@ -41,16 +41,19 @@ final class LinkFd {
         return what;
     }
 
-    Optional<LinkInfo> info() {
+    @Override
+    public Optional<LinkInfo> info() {
         return Optional.of(LinkInfoReader.read(fd.get(), what));
     }
 
-    void pin(Path path) {
+    @Override
+    public void pin(Path path) {
         ObjectPins.pin(fd.get(), path, what);
         pinnedAt = path;
     }
 
-    void unpin() {
+    @Override
+    public void unpin() {
         Path p = pinnedAt;
         if (p != null) {
             ObjectPins.unpin(p);
@@ -67,7 +70,8 @@ final class LinkFd {
      * cannot force-detach (tracing, raw_tracepoint, iter, perf_event: EOPNOTSUPP) are released by removing this
      * object's pin and closing the fd, which detaches them unless something else still holds them.
      */
-    void detach() {
+    @Override
+    public void detach() {
         if (fd.isClosed()) return;
         MemorySegment a = CallScratch.get().attr(BpfAttr.SINGLE_SIZE);
         a.set(JAVA_INT, BpfAttr.SINGLE_FD, fd.get());
@@ -82,7 +86,8 @@ final class LinkFd {
     }
 
     /** Closing the fd detaches the link unless a pin holds it. */
-    void close() {
+    @Override
+    public void close() {
         fd.close();
     }
 

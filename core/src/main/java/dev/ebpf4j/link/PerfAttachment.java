@@ -30,7 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * PerfAttachment a = PerfAttachment.attach(ev, program, 0, "tracepoint sched/sched_switch", null);
  * }</pre>
  */
-final class PerfAttachment {
+final class PerfAttachment implements KernelAttachment {
     /** How the program was attached. */
     enum Mode {
         LINK("bpf_link"), IOCTL("perf event ioctl");
@@ -118,11 +118,13 @@ final class PerfAttachment {
         return event.get();
     }
 
-    Optional<LinkInfo> info() {
+    @Override
+    public Optional<LinkInfo> info() {
         return link == null ? Optional.empty() : link.info();
     }
 
-    void pin(Path path) {
+    @Override
+    public void pin(Path path) {
         if (link == null) {
             throw new NotSupportedException("pinning perf event attachments", "5.15", what + " is attached with the "
                     + "perf event ioctl because this kernel has no perf_event bpf_link; only bpf_links can be pinned");
@@ -130,7 +132,8 @@ final class PerfAttachment {
         link.pin(path);
     }
 
-    void unpin() {
+    @Override
+    public void unpin() {
         if (link != null) link.unpin();
     }
 
@@ -139,7 +142,8 @@ final class PerfAttachment {
     }
 
     /** Detaches even when pinned. */
-    void detach() {
+    @Override
+    public void detach() {
         try {
             if (link != null) link.detach();
         } finally {
@@ -148,7 +152,8 @@ final class PerfAttachment {
     }
 
     /** Detaches unless pinned. */
-    void close() {
+    @Override
+    public void close() {
         boolean pinned = isPinned();
         if (link != null) link.close();
         release(!pinned);

@@ -5,8 +5,6 @@ import dev.ebpf4j.ProgramType;
 import dev.ebpf4j.internal.sys.Fd;
 import dev.ebpf4j.internal.sys.PerfEvents;
 
-import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * A {@code tracepoint} program attached to a kernel tracepoint ({@code events/<category>/<name>} in tracefs). Opens a
@@ -24,17 +22,16 @@ import java.util.Optional;
  * An unknown tracepoint raises {@link dev.ebpf4j.NotSupportedException} naming it and the similar names that exist;
  * a program of another type raises {@link dev.ebpf4j.BpfArgumentException}.
  */
-public final class TracepointLink implements Link {
+public final class TracepointLink extends DelegatingLink {
     private final PerfAttachment attachment;
     private final String category;
     private final String name;
-    private final String what;
 
     private TracepointLink(PerfAttachment attachment, String category, String name, String what) {
+        super(attachment, what);
         this.attachment = attachment;
         this.category = category;
         this.name = name;
-        this.what = what;
     }
 
     /** Attaches {@code program} (type tracepoint) to tracepoint {@code category/name}. */
@@ -79,40 +76,5 @@ public final class TracepointLink implements Link {
     /** True when attached with a {@code bpf_link} (pinnable, has {@link #info()}), false for the ioctl fallback. */
     public boolean usesBpfLink() {
         return attachment.mode() == PerfAttachment.Mode.LINK;
-    }
-
-    @Override
-    public String describe() {
-        return what;
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return attachment.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        attachment.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        attachment.unpin();
-    }
-
-    @Override
-    public void detach() {
-        attachment.detach();
-    }
-
-    @Override
-    public void close() {
-        attachment.close();
-    }
-
-    @Override
-    public String toString() {
-        return "TracepointLink[" + what + "]";
     }
 }

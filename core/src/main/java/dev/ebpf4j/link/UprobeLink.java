@@ -31,7 +31,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public final class UprobeLink implements Link {
+public final class UprobeLink extends DelegatingLink {
     private static final String KIND = "UprobeLink";
 
     /**
@@ -102,14 +102,13 @@ public final class UprobeLink implements Link {
     private final Path binary;
     private final long fileOffset;
     private final int pid;
-    private final String what;
 
     private UprobeLink(PerfAttachment perf, Path binary, long fileOffset, int pid, String what) {
+        super(perf, what);
         this.perf = perf;
         this.binary = binary;
         this.fileOffset = fileOffset;
         this.pid = pid;
-        this.what = what;
     }
 
     /** How this kernel can create uprobes: the PMU, else tracefs, else empty (built without CONFIG_UPROBE_EVENTS). */
@@ -241,40 +240,5 @@ public final class UprobeLink implements Link {
     /** True when attached with a {@code bpf_link} (pinnable, has {@link #info()}). */
     public boolean usesBpfLink() {
         return perf.mode() == PerfAttachment.Mode.LINK;
-    }
-
-    @Override
-    public String describe() {
-        return what;
-    }
-
-    @Override
-    public Optional<LinkInfo> info() {
-        return perf.info();
-    }
-
-    @Override
-    public void pin(Path path) {
-        perf.pin(path);
-    }
-
-    @Override
-    public void unpin() {
-        perf.unpin();
-    }
-
-    @Override
-    public void detach() {
-        perf.detach();
-    }
-
-    @Override
-    public void close() {
-        perf.close();
-    }
-
-    @Override
-    public String toString() {
-        return "UprobeLink[" + what + "]";
     }
 }
