@@ -40,15 +40,12 @@ class XlatedListingKernelTest {
         addFunc = b.add(new BtfFunc("add_one",
                 b.add(new BtfFuncProto(intType, List.of(new BtfParam("x", intType)), false)), BtfLinkage.STATIC));
         int file = (int) b.addString("/src/prog.bpf.c");
-        int[][] lines = {
-                {0, (int) b.addString("int xdp_main(void *ctx)"), 10, 1},
-                {1, (int) b.addString("    bpf_ktime_get_ns();"), 11, 5},
-                {6, (int) b.addString("\treturn x + 1;"), 21, 2},
+        int[][] funcRecords = {{0, mainFunc}, {6, addFunc}};
+        int[][] lineRecords = {
+                {0, file, (int) b.addString("int xdp_main(void *ctx)"), 10 << 10 | 1},
+                {1, file, (int) b.addString("    bpf_ktime_get_ns();"), 11 << 10 | 5},
+                {6, file, (int) b.addString("\treturn x + 1;"), 21 << 10 | 2},
         };
-        ByteBuffer funcInfo = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-        funcInfo.putInt(0).putInt(mainFunc).putInt(6).putInt(addFunc);
-        ByteBuffer lineInfo = ByteBuffer.allocate(16 * lines.length).order(ByteOrder.nativeOrder());
-        for (int[] l : lines) lineInfo.putInt(l[0]).putInt(file).putInt(l[1]).putInt(l[2] << 10 | l[3]);
         var insns = new Asm()
                 .mov64(R6, R1)
                 .call(HelperFunction.KTIME_GET_NS)
@@ -63,9 +60,16 @@ class XlatedListingKernelTest {
                 .build();
         return Program.load(ProgramSpec.builder(ProgramType.XDP).name("xdp_main_with_a_long_name").license("GPL")
                 .instructions(insns)
-                .btf(new ProgramSpec.ProgramBtf(b.toBytes(), funcInfo.array(), 8, 2, lineInfo.array(), 16,
-                        lines.length))
+                .btf(new ProgramSpec.ProgramBtf(b.toBytes(), records(funcRecords), 8, funcRecords.length,
+                        records(lineRecords), 16, lineRecords.length))
                 .build());
+    }
+
+    /** Rows of u32 fields in host byte order, as the kernel reads func_info and line_info records. */
+    private static byte[] records(int[][] rows) {
+        ByteBuffer b = ByteBuffer.allocate(rows.length * rows[0].length * 4).order(ByteOrder.nativeOrder());
+        for (int[] row : rows) for (int v : row) b.putInt(v);
+        return b.array();
     }
 
     @Test

@@ -48,17 +48,14 @@ class ProgDumpDebugInfoCliKernelTest {
         int addProto = b.add(new BtfFuncProto(intType, List.of(new BtfParam("x", intType)), false));
         int addFunc = b.add(new BtfFunc("add_one", addProto, BtfLinkage.STATIC));
         int file = (int) b.addString("/src/prog.bpf.c");
-        int[][] lines = {
-                {0, (int) b.addString("int xdp_main(void *ctx)"), 10, 1},
-                {2, (int) b.addString("    add_one(5);"), 12, 5},
-                {3, (int) b.addString("\treturn XDP_PASS;"), 13, 2},
-                {5, (int) b.addString("static int add_one(int x)"), 20, 1},
-                {6, (int) b.addString("  return x + 1;"), 21, 0},
+        int[][] funcRecords = {{0, mainFunc}, {5, addFunc}};
+        int[][] lineRecords = {
+                {0, file, (int) b.addString("int xdp_main(void *ctx)"), 10 << 10 | 1},
+                {2, file, (int) b.addString("    add_one(5);"), 12 << 10 | 5},
+                {3, file, (int) b.addString("\treturn XDP_PASS;"), 13 << 10 | 2},
+                {5, file, (int) b.addString("static int add_one(int x)"), 20 << 10 | 1},
+                {6, file, (int) b.addString("  return x + 1;"), 21 << 10 | 0},
         };
-        ByteBuffer funcInfo = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-        funcInfo.putInt(0).putInt(mainFunc).putInt(5).putInt(addFunc);
-        ByteBuffer lineInfo = ByteBuffer.allocate(16 * lines.length).order(ByteOrder.nativeOrder());
-        for (int[] l : lines) lineInfo.putInt(l[0]).putInt(file).putInt(l[1]).putInt(l[2] << 10 | l[3]);
         var insns = new Asm()
                 .mov64(R6, R1)
                 .mov64(R1, 5)
@@ -71,8 +68,8 @@ class ProgDumpDebugInfoCliKernelTest {
                 .exit()
                 .build();
         prog = Program.load(ProgramSpec.builder(ProgramType.XDP).name("clidbg").license("GPL").instructions(insns)
-                .btf(new ProgramSpec.ProgramBtf(b.toBytes(), funcInfo.array(), 8, 2, lineInfo.array(), 16,
-                        lines.length))
+                .btf(new ProgramSpec.ProgramBtf(b.toBytes(), records(funcRecords), 8, funcRecords.length,
+                        records(lineRecords), 16, lineRecords.length))
                 .build());
         pin = dir.resolve("dbg").toString();
         prog.pin(Path.of(pin));
@@ -82,6 +79,13 @@ class ProgDumpDebugInfoCliKernelTest {
     static void unload() {
         if (prog != null) prog.close();
         Cli.removeTree(dir);
+    }
+
+    /** Rows of u32 fields in host byte order, as the kernel reads func_info and line_info records. */
+    private static byte[] records(int[][] rows) {
+        ByteBuffer b = ByteBuffer.allocate(rows.length * rows[0].length * 4).order(ByteOrder.nativeOrder());
+        for (int[] row : rows) for (int v : row) b.putInt(v);
+        return b.array();
     }
 
     @Test
