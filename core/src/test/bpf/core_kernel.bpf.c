@@ -36,6 +36,9 @@ struct no_such_kernel_type {
 enum pid_type { PIDTYPE_SID = 100 };
 enum pid_type___v2 { PIDTYPE_PGID___v2 = 200, PIDTYPE_NO_SUCH_ENUMERATOR = 300 };
 
+/* A 64-bit enum in the kernel (values like -128 as u64); locally too, with other values. */
+enum perf_callchain_context { PERF_CONTEXT_KERNEL = 1, PERF_CONTEXT_LOCAL_BIG = 0x100000000ULL };
+
 enum bpf_iter_state___local { BPF_ITER_STATE_ACTIVE___local = 9 };
 
 /* The kernel's bpf_reg_state has an anonymous union holding iter { btf; btf_id; state:2; depth:30 }. */
@@ -135,6 +138,20 @@ int enums(void *ctx)
 		+ bpf_core_enum_value_exists(enum pid_type___v2, PIDTYPE_PGID___v2) * 16
 		+ bpf_core_enum_value_exists(enum pid_type___v2, PIDTYPE_NO_SUCH_ENUMERATOR) * 32
 		+ bpf_core_enum_value(enum pid_type___v2, PIDTYPE_PGID___v2) * 64;
+}
+
+SEC("socket")
+int enum64_value(void *ctx)
+{
+	__u64 v = bpf_core_enum_value(enum perf_callchain_context, PERF_CONTEXT_KERNEL);
+
+	return (v >> 32) == 0xffffffff ? (int)v : 0;
+}
+
+SEC("socket")
+int local_id(void *ctx)
+{
+	return bpf_core_type_id_local(struct task_struct);
 }
 
 /* The packet (after the Ethernet header) holds a struct bpf_reg_state laid out as the running kernel does. */

@@ -27,7 +27,8 @@ final class CoreTypes {
      */
     static boolean isFlexibleArray(Btf btf, Accessor previous, BtfArray array) {
         if (previous == null || !previous.isNamed() || array.length() != 0) return false;
-        return btf.type(previous.typeId()) instanceof BtfComposite c && previous.index() == c.members().size() - 1;
+        return TypeCache.type(btf, previous.typeId()) instanceof BtfComposite c
+                && previous.index() == c.members().size() - 1;
     }
 
     /** True for STRUCT and UNION. */
@@ -48,7 +49,7 @@ final class CoreTypes {
     /** A type as C spells it for messages: {@code struct task_struct}, {@code typedef u32}, {@code int}. */
     static String describe(Btf btf, int id) {
         if (id == 0) return "void";
-        BtfType t = btf.type(id);
+        BtfType t = TypeCache.type(btf, id);
         String name = t.name().isEmpty() ? "<anon>" : t.name();
         return switch (t.kind()) {
             case STRUCT -> "struct " + name;

@@ -40,9 +40,9 @@ record FieldValue(long value, int memorySize, int fieldTypeId, boolean validate)
                         + " cannot be applied to an array element access");
             };
         }
-        BtfMember member = ((BtfComposite) spec.btf.type(last.typeId())).members().get(last.index());
+        BtfMember member = ((BtfComposite) TypeCache.type(spec.btf, last.typeId())).members().get(last.index());
         int fieldTypeId = spec.btf.resolveId(member.typeId());
-        BtfType fieldType = spec.btf.type(fieldTypeId);
+        BtfType fieldType = TypeCache.type(spec.btf, fieldTypeId);
         long bitOffset = spec.bitOffset;
         long bitSize = member.bitfieldSize();
         boolean bitfield = bitSize > 0;

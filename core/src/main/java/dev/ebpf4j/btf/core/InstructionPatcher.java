@@ -93,7 +93,7 @@ final class InstructionPatcher {
 
     static String text(Instruction insn, int slot) {
         try {
-            return Disassembler.bpftool().format(insn, slot);
+            return Disassembler.bpftool().format(insn, slot).replaceFirst("^\\([0-9a-f]{2}\\) ", "");
         } catch (RuntimeException e) {
             return "code 0x" + Integer.toHexString(insn.opcode());
         }

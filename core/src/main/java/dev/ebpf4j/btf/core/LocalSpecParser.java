@@ -33,7 +33,7 @@ final class LocalSpecParser {
             return spec;
         }
         int id = resolve(btf, typeId);
-        BtfType root = btf.type(id);
+        BtfType root = TypeCache.type(btf, id);
         if (kind.isEnumValueBased()) {
             if (!(root instanceof BtfEnumeration e)) {
                 throw CoreFailure.object("enumerator relocation on " + CoreTypes.describe(btf, typeId)
@@ -55,7 +55,7 @@ final class LocalSpecParser {
         for (int level = 1; level < indices.length; level++) {
             int index = indices[level];
             id = resolve(btf, id);
-            BtfType t = btf.type(id);
+            BtfType t = TypeCache.type(btf, id);
             if (t instanceof BtfComposite c) {
                 if (index >= c.members().size()) {
                     throw CoreFailure.object("access index #" + level + " (" + index + ") is past the last member of "

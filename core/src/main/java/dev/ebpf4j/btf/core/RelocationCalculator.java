@@ -86,8 +86,8 @@ final class RelocationCalculator {
         FieldValue theirs = FieldValue.of(target, kind, false);
         boolean unsafe = false;
         if (mine.memorySize() != theirs.memorySize()) {
-            BtfType l = local.btf.type(mine.fieldTypeId());
-            BtfType t = target.btf.type(theirs.fieldTypeId());
+            BtfType l = TypeCache.type(local.btf, mine.fieldTypeId());
+            BtfType t = TypeCache.type(target.btf, theirs.fieldTypeId());
             boolean pointers = l instanceof BtfPtr && t instanceof BtfPtr;
             boolean unsigned = l instanceof BtfInt li && !li.isSigned() && t instanceof BtfInt ti && !ti.isSigned();
             unsafe = !pointers && !unsigned;
@@ -128,7 +128,7 @@ final class RelocationCalculator {
      */
     private static long enumeratorValue(AccessSpec spec) {
         Accessor a = spec.accessors.getFirst();
-        BtfEnumeration e = (BtfEnumeration) spec.btf.type(a.typeId());
+        BtfEnumeration e = (BtfEnumeration) TypeCache.type(spec.btf, a.typeId());
         long v = e.values().get(a.index()).value();
         return e instanceof BtfEnum ? (long) (int) v : v;
     }

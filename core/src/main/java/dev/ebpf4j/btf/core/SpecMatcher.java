@@ -49,7 +49,7 @@ final class SpecMatcher {
                 continue;
             }
             if (i > 0) {
-                if (!(target.type(id) instanceof BtfArray array)) return null;
+                if (!(TypeCache.type(target, id) instanceof BtfArray array)) return null;
                 boolean flexible = CoreTypes.isFlexibleArray(target, spec.accessors.getLast(), array);
                 if (!flexible && localAccessor.index() >= array.lengthUnsigned()) return null;
                 id = target.resolveId(array.elementTypeId());
@@ -66,7 +66,7 @@ final class SpecMatcher {
 
     private static AccessSpec matchEnumerator(AccessSpec local, AccessSpec spec, Btf target, int targetId) {
         int id = target.resolveId(targetId);
-        if (!(target.type(id) instanceof BtfEnumeration e)) return null;
+        if (!(TypeCache.type(target, id) instanceof BtfEnumeration e)) return null;
         String name = local.accessors.getFirst().name();
         for (int i = 0; i < e.values().size(); i++) {
             String candidate = e.values().get(i).name();
@@ -85,14 +85,15 @@ final class SpecMatcher {
      * its type is incompatible.
      */
     private static int matchMember(AccessSpec local, Accessor accessor, Btf target, int targetId, AccessSpec spec) {
-        BtfMember localMember = ((BtfComposite) local.btf.type(accessor.typeId())).members().get(accessor.index());
+        BtfComposite localType = (BtfComposite) TypeCache.type(local.btf, accessor.typeId());
+        BtfMember localMember = localType.members().get(accessor.index());
         int found = search(local, localMember, target, targetId, spec);
         return found >= 0 ? found : NOT_FOUND;
     }
 
     private static int search(AccessSpec local, BtfMember localMember, Btf target, int targetId, AccessSpec spec) {
         targetId = target.resolveId(targetId);
-        if (!(target.type(targetId) instanceof BtfComposite composite)) return NOT_FOUND;
+        if (!(TypeCache.type(target, targetId) instanceof BtfComposite composite)) return NOT_FOUND;
         List<BtfMember> members = composite.members();
         for (int i = 0; i < members.size(); i++) {
             BtfMember m = members.get(i);

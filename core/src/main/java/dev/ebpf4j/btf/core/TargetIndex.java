@@ -85,33 +85,20 @@ final class TargetIndex {
         ValueLayout.OfInt u32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(btf.byteOrder());
         long headerLength = Integer.toUnsignedLong(blob.get(u32, 4));
         long start = headerLength + Integer.toUnsignedLong(blob.get(u32, 16));
-        long end = start + Integer.toUnsignedLong(blob.get(u32, 20));
+        byte[] strings = blob.asSlice(start, Integer.toUnsignedLong(blob.get(u32, 20))).toArray(ValueLayout.JAVA_BYTE);
         List<String> found = new ArrayList<>();
-        long stringStart = start;
-        boolean flavored = false;
-        int underscores = 0;            // length of the current run of '_'
-        byte beforeRun = 0;             // the byte before that run (0 at a string's start)
-        byte previous = 0;
-        for (long p = start; p < end; p++) {
-            byte b = blob.get(ValueLayout.JAVA_BYTE, p);
-            if (b == 0) {
-                if (flavored) found.add(new String(blob.asSlice(stringStart, p - stringStart)
-                        .toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
-                stringStart = p + 1;
-                flavored = false;
-                underscores = 0;
-                beforeRun = 0;
-                previous = 0;
-                continue;
-            }
-            if (b == '_') {
-                if (underscores == 0) beforeRun = previous;
-                underscores++;
-            } else {
-                if (underscores == 3 && beforeRun != 0) flavored = true;
-                underscores = 0;
-            }
-            previous = b;
+        // a separator is "x___y": exactly three underscores between two other non-NUL bytes
+        for (int i = 1; i + 3 < strings.length; i++) {
+            if (strings[i] != '_' || strings[i + 1] != '_' || strings[i + 2] != '_') continue;
+            byte before = strings[i - 1];
+            byte after = strings[i + 3];
+            if (before == 0 || before == '_' || after == 0 || after == '_') continue;
+            int from = i - 1;
+            while (from > 0 && strings[from - 1] != 0) from--;
+            int to = i + 3;
+            while (to < strings.length && strings[to] != 0) to++;
+            found.add(new String(strings, from, to - from, StandardCharsets.UTF_8));
+            i = to;                                 // on to the next string
         }
         return found;
     }

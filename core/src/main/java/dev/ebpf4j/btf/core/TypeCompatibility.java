@@ -35,8 +35,8 @@ final class TypeCompatibility {
         for (int depth = 0; depth < MAX_DEPTH; depth++) {
             localId = local.resolveId(localId);
             targetId = target.resolveId(targetId);
-            BtfType l = local.type(localId);
-            BtfType t = target.type(targetId);
+            BtfType l = TypeCache.type(local, localId);
+            BtfType t = TypeCache.type(target, targetId);
             if (l instanceof BtfComposite && t instanceof BtfComposite) return true;
             if (!CoreTypes.kindsCompatible(l.kind(), t.kind())) return false;
             switch (l.kind()) {
@@ -70,8 +70,8 @@ final class TypeCompatibility {
         for (int hops = 0; hops < MAX_DEPTH; hops++) {
             localId = local.resolveId(localId);
             targetId = target.resolveId(targetId);
-            BtfType l = local.type(localId);
-            BtfType t = target.type(targetId);
+            BtfType l = TypeCache.type(local, localId);
+            BtfType t = TypeCache.type(target, targetId);
             if (!CoreTypes.kindsCompatible(l.kind(), t.kind())) return false;
             switch (l.kind()) {
                 case VOID, STRUCT, UNION, ENUM, ENUM64, FWD -> {

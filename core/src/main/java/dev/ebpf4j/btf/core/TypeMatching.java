@@ -48,8 +48,8 @@ final class TypeMatching {
         for (int hops = 0; hops < MAX_DEPTH; hops++) {
             localId = local.resolveId(localId);
             targetId = target.resolveId(targetId);
-            BtfType l = local.type(localId);
-            BtfType t = target.type(targetId);
+            BtfType l = TypeCache.type(local, localId);
+            BtfType t = TypeCache.type(target, targetId);
             if (!namesMatch(l.name(), t.name())) return false;
             switch (l) {
                 case BtfFwd lf -> {

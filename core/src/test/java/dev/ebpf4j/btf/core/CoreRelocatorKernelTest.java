@@ -144,6 +144,16 @@ class CoreRelocatorKernelTest {
         assertEquals(sid + 16 + 64 * pgid, run("enums", EMPTY_PACKET));
     }
 
+    @Test
+    void enum64ValuesAndLocalTypeIds() {
+        int id = VMLINUX.findId("perf_callchain_context", dev.ebpf4j.btf.BtfKind.ENUM64).orElseThrow();
+        long kernel = ((BtfEnumeration) VMLINUX.type(id)).value("PERF_CONTEXT_KERNEL").orElseThrow();
+        CoreResult r = relocate(KERNEL, "enum64_value");
+        assertEquals(kernel, r.instructions().getFirst().constant(), "the full 64-bit value in the lddw");
+        assertEquals((int) kernel, run("enum64_value", EMPTY_PACKET));
+        assertEquals(KERNEL.btf().findStruct("task_struct").orElseThrow().id(), run("local_id", EMPTY_PACKET));
+    }
+
     /** A packet whose payload (after the 14-byte Ethernet header) is a kernel struct bpf_reg_state with iter set. */
     private static byte[] regStatePacket(int depth, int state) {
         BtfMemberPath d = member("bpf_reg_state", "iter.depth");
