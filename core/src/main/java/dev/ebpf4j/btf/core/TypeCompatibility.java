@@ -62,12 +62,14 @@ final class TypeCompatibility {
     }
 
     static boolean typesCompatible(Btf local, int localId, Btf target, int targetId) {
-        return typesCompatible(local, localId, target, targetId, MAX_DEPTH);
+        return typesCompatible(local, localId, target, targetId, MAX_DEPTH, new StepBudget());
     }
 
-    private static boolean typesCompatible(Btf local, int localId, Btf target, int targetId, int level) {
+    private static boolean typesCompatible(Btf local, int localId, Btf target, int targetId, int level,
+                                           StepBudget budget) {
         if (!CoreTypes.kindsCompatible(local.kind(localId), target.kind(targetId))) return false;
         for (int hops = 0; hops < MAX_DEPTH; hops++) {
+            budget.spend();
             localId = local.resolveId(localId);
             targetId = target.resolveId(targetId);
             BtfType l = TypeCache.type(local, localId);
@@ -96,7 +98,9 @@ final class TypeCompatibility {
                     if (lParams.size() != tParams.size()) return false;
                     for (int i = 0; i < lParams.size(); i++) {
                         if (level <= 0) return false;
-                        if (!typesCompatible(local, lParams.get(i), target, tParams.get(i), level - 1)) return false;
+                        if (!typesCompatible(local, lParams.get(i), target, tParams.get(i), level - 1, budget)) {
+                            return false;
+                        }
                     }
                     localId = lp.returnTypeId();
                     targetId = tp.returnTypeId();

@@ -39,13 +39,14 @@ final class TypeMatching {
     }
 
     static boolean matches(Btf local, int localId, Btf target, int targetId) {
-        return matches(local, localId, target, targetId, false, MAX_DEPTH);
+        return matches(local, localId, target, targetId, false, MAX_DEPTH, new StepBudget());
     }
 
     private static boolean matches(Btf local, int localId, Btf target, int targetId, boolean behindPointer,
-                                   int level) {
+                                   int level, StepBudget budget) {
         if (level <= 0) return false;
         for (int hops = 0; hops < MAX_DEPTH; hops++) {
+            budget.spend();
             localId = local.resolveId(localId);
             targetId = target.resolveId(targetId);
             BtfType l = TypeCache.type(local, localId);
@@ -66,7 +67,7 @@ final class TypeMatching {
                         return t instanceof BtfFwd tf && tf.union() == (lc.kind() == BtfKind.UNION);
                     }
                     return lc.kind() == t.kind()
-                            && compositesMatch(local, lc, target, (BtfComposite) t, behindPointer, level);
+                            && compositesMatch(local, lc, target, (BtfComposite) t, behindPointer, level, budget);
                 }
                 case BtfInt li -> {
                     return t instanceof BtfInt ti && Integer.toUnsignedLong(li.size())
@@ -89,7 +90,8 @@ final class TypeMatching {
                     List<Integer> tParams = TypeCompatibility.paramTypes(tp);
                     if (lParams.size() != tParams.size()) return false;
                     for (int i = 0; i < lParams.size(); i++) {
-                        if (!matches(local, lParams.get(i), target, tParams.get(i), behindPointer, level - 1)) {
+                        if (!matches(local, lParams.get(i), target, tParams.get(i), behindPointer, level - 1,
+                                budget)) {
                             return false;
                         }
                     }
@@ -126,13 +128,13 @@ final class TypeMatching {
     }
 
     private static boolean compositesMatch(Btf local, BtfComposite l, Btf target, BtfComposite t,
-                                           boolean behindPointer, int level) {
+                                           boolean behindPointer, int level, StepBudget budget) {
         if (l.members().size() > t.members().size()) return false;
         for (BtfMember lm : l.members()) {
             boolean found = false;
             for (BtfMember tm : t.members()) {
                 if (namesMatch(lm.name(), tm.name())
-                        && matches(local, lm.typeId(), target, tm.typeId(), behindPointer, level - 1)) {
+                        && matches(local, lm.typeId(), target, tm.typeId(), behindPointer, level - 1, budget)) {
                     found = true;
                     break;
                 }

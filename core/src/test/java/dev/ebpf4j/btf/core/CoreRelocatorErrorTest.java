@@ -199,6 +199,44 @@ class CoreRelocatorErrorTest {
         assertEquals(List.of(mov(8), mov(12), lddw(onlyInModule), mov(0), EXIT), r.instructions());
     }
 
+    /** struct n0 { struct n1 a; struct n1 b; } ... n30 { int a; int b; }: 2^31 member pairs to compare. */
+    private static Btf widelyNested(String rootName) {
+        BtfBuilder b = builder();
+        int inner = INT;
+        for (int level = 30; level >= 0; level--) {
+            String name = level == 0 ? rootName : "n" + level;
+            inner = b.add(new BtfStruct(name, 8, List.of(m("a", inner, 0), m("b", inner, 32))));
+        }
+        return b.build();
+    }
+
+    /** int (*)(f, f) where f is int (*)(g, g) and so on, 31 levels: 2^31 parameter pairs. */
+    private static Btf widePrototypes() {
+        BtfBuilder b = builder();
+        int inner = INT;
+        for (int level = 30; level >= 0; level--) {
+            int proto = b.add(new dev.ebpf4j.btf.BtfFuncProto(INT, List.of(new dev.ebpf4j.btf.BtfParam("a", inner),
+                    new dev.ebpf4j.btf.BtfParam("b", inner)), false));
+            inner = b.add(new dev.ebpf4j.btf.BtfPtr(proto));
+        }
+        b.add(new dev.ebpf4j.btf.BtfTypedef("fn_t", inner));
+        return b.build();
+    }
+
+    @Test
+    void hostileNestingEndsInAnErrorNotAHang() {
+        Btf nested = widelyNested("root");
+        int root = nested.findStruct("root").orElseThrow().id();
+        ObjectFormatException e = assertThrows(ObjectFormatException.class, () -> apply(nested,
+                List.of(mov(1), EXIT), nested, relo(0, root, "0", dev.ebpf4j.btf.BtfCoreReloKind.TYPE_MATCHES)));
+        assertTrue(e.getMessage().contains("comparing the types takes more than 100000 steps"), e.getMessage());
+        Btf protos = widePrototypes();
+        int fn = protos.findTypedef("fn_t").orElseThrow().id();
+        e = assertThrows(ObjectFormatException.class, () -> apply(protos, List.of(mov(1), EXIT), protos,
+                relo(0, fn, "0", TYPE_EXISTS)));
+        assertTrue(e.getMessage().contains("comparing the types takes more than 100000 steps"), e.getMessage());
+    }
+
     @Test
     void emptyRelocationsReturnTheInstructionsUnchanged() {
         List<Instruction> code = List.of(mov(3), EXIT);
