@@ -5,6 +5,7 @@ import dev.ebpf4j.vm.mem.Memory;
 import dev.ebpf4j.vm.runtime.Alu;
 import dev.ebpf4j.vm.runtime.Engine;
 import dev.ebpf4j.vm.runtime.Execution;
+import dev.ebpf4j.vm.runtime.LegacyPacketLoads;
 
 import static dev.ebpf4j.asm.Opcodes.*;
 
@@ -254,14 +255,8 @@ public final class Interpreter implements Engine {
                     case LD | B | ABS, LD | H | ABS, LD | W | ABS, LD | B | IND, LD | H | IND, LD | W | IND -> {
                         long o = (int) imm[pc];
                         if ((opc & 0xe0) == IND) o += (int) r[src[pc]];
-                        int size = sizeBytes(opc & 0x18);
-                        if (o < 0 || o + size > ex.packetLength) {
-                            ex.stop = true;
-                            ex.stopValue = 0;
-                            return 0;
-                        }
-                        long v = Memory.load(mem, ex.packetStart + o, size, slot[pc]);
-                        r[0] = size == 1 ? v : Alu.swap(v, size * 8);
+                        r[0] = LegacyPacketLoads.load(ex, o, sizeBytes(opc & 0x18), slot[pc]);
+                        if (ex.stop) return 0;
                     }
                     default -> throw new IllegalStateException(String.format("opcode %02x at %d passed the checks",
                             opc, slot[pc]));
