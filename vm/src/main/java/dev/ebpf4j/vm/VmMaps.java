@@ -31,6 +31,13 @@ public final class VmMaps {
     private static final int FIRST_FD = 10_000;
 
     private final List<MapBase> maps = new ArrayList<>();
+
+    /** Maps created from {@code specs}, in order (e.g. the map specs of a parsed object). */
+    public static VmMaps of(java.util.Collection<MapSpec> specs) {
+        VmMaps maps = new VmMaps();
+        for (MapSpec s : specs) maps.create(s);
+        return maps;
+    }
     private volatile MapBase[] snapshot = new MapBase[0];
 
     /** Creates a map and returns it. */

@@ -1,5 +1,6 @@
 package dev.ebpf4j.vm.fuzz;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.ProgramSpec;
@@ -47,20 +48,56 @@ class VmFuzzTest {
         else conformanceMode(insns);
     }
 
+    /**
+     * Near-valid programs: a generated program (from {@link RandomProgram}) with a few fields changed. Stresses the
+     * verifier's refusals: whatever it accepts must run without a memory fault, identically on both engines.
+     */
+    @FuzzTest(maxDuration = "2m")
+    void mutatedPrograms(FuzzedDataProvider data) {
+        long seed = data.consumeLong();
+        ProgramType type = data.consumeBoolean() ? ProgramType.XDP : ProgramType.SOCKET_FILTER;
+        List<Instruction> insns = new java.util.ArrayList<>(RandomProgram.generate(seed, type).instructions());
+        int mutations = data.consumeInt(1, 6);
+        for (int k = 0; k < mutations && data.remainingBytes() > 0; k++) {
+            int at = data.consumeInt(0, insns.size() - 1);
+            Instruction in = insns.get(at);
+            try {
+                Instruction changed = switch (data.consumeInt(0, 4)) {
+                    case 0 -> new Instruction(data.consumeInt(0, 255), in.dst(), in.src(), in.offset(),
+                            in.isWide() ? in.imm() : in.constant(), in.reference());
+                    case 1 -> new Instruction(in.opcode(), data.consumeInt(0, 10), in.src(), in.offset(),
+                            in.constant(), in.reference());
+                    case 2 -> new Instruction(in.opcode(), in.dst(), data.consumeInt(0, 10), in.offset(),
+                            in.constant(), in.reference());
+                    case 3 -> in.withOffset(data.consumeShort());
+                    default -> in.isWide() ? in : in.withConstant(data.consumeInt());
+                };
+                insns.set(at, changed);
+            } catch (IllegalArgumentException e) {
+                return;
+            }
+        }
+        kernelMode(insns, type);
+    }
+
     private static void kernelMode(List<Instruction> insns) {
-        VmMaps maps = new VmMaps();
-        RandomProgram.maps().forEach(maps::create);
-        ProgramSpec spec = ProgramSpec.builder(ProgramType.XDP).name("fuzz").instructions(insns).build();
+        kernelMode(insns, ProgramType.XDP);
+    }
+
+    private static void kernelMode(List<Instruction> insns, ProgramType type) {
+        VmMaps maps = VmMaps.of(RandomProgram.maps());
+        VmMaps jitMaps = VmMaps.of(RandomProgram.maps());   // each engine starts from empty maps
+        ProgramSpec spec = ProgramSpec.builder(type).name("fuzz").instructions(insns).build();
         VmProgram interp;
         VmProgram jit;
         try {
             interp = Vm.load(spec, maps, VmOptions.defaults().engine(VmOptions.Engine.INTERPRETER)
                     .instructionBudget(200_000).complexityLimit(200_000));
-            jit = Vm.load(spec, maps, VmOptions.defaults().instructionBudget(200_000).complexityLimit(200_000));
+            jit = Vm.load(spec, jitMaps, VmOptions.defaults().instructionBudget(200_000).complexityLimit(200_000));
         } catch (BpfException e) {
             return;   // refused: fine
         }
-        byte[] packet = new byte[64];
+        byte[] packet = RandomProgram.input(insns.size(), type);
         TestRunResult a = run(interp, packet);
         TestRunResult b = run(jit, packet);
         if (a != null && b != null && (a.returnValue() != b.returnValue() || !Arrays.equals(a.dataOut(), b.dataOut()))) {
