@@ -39,6 +39,10 @@ import static dev.ebpf4j.asm.Opcodes.*;
 public final class Verifier {
     static final int MAX_FRAMES = 8;
     static final int MAX_CHECKPOINTS_PER_INSN = 64;
+    /** Frames kept in stored states at most (about 2 KiB each), so verification memory stays bounded. */
+    static final int MAX_STORED_FRAMES = 100_000;
+    /** Pending branches at most, as the kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
+    static final int MAX_PENDING = 8192;
 
     final Code code;
     final ContextLayout layout;
@@ -57,6 +61,7 @@ public final class Verifier {
     final Set<Long> callEdges = new HashSet<>();
     private final ArrayDeque<Path> work = new ArrayDeque<>();
     private long processed;
+    private int storedFrames;
     int nextId = 1;
     final MemoryChecks memory;
     final HelperChecks helperChecks;
@@ -135,6 +140,9 @@ public final class Verifier {
     // ---- paths and pruning ---------------------------------------------------------------------------------------
 
     void fork(Path p, VerifierState st, int pc) {
+        if (work.size() >= MAX_PENDING) {
+            throw reject(p, "The sequence of " + (MAX_PENDING + 1) + " jumps is too complex.");
+        }
         if (p.last != null) p.last.branches++;
         work.push(new Path(st, pc, p.last));
     }
@@ -162,7 +170,8 @@ public final class Verifier {
                 throw reject(p, "infinite loop detected at insn " + code.slot[p.pc]);
             }
         }
-        if (list.size() < MAX_CHECKPOINTS_PER_INSN) {
+        if (list.size() < MAX_CHECKPOINTS_PER_INSN && storedFrames < MAX_STORED_FRAMES) {
+            storedFrames += p.st.frames.size();
             Checkpoint c = new Checkpoint(p.st.copy(), p.last);
             // the path now counts under c instead of under its old checkpoint
             list.add(c);
