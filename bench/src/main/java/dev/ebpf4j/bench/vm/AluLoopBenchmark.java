@@ -13,6 +13,11 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 @OperationsPerInvocation(LoopBenchmark.REPEAT * LoopPrograms.ALU_INSNS)
 public class AluLoopBenchmark extends LoopBenchmark {
     @Override
+    protected long instructionsPerRun() {
+        return LoopPrograms.ALU_INSNS;
+    }
+
+    @Override
     protected ProgramSpec program() {
         return LoopPrograms.alu();
     }

@@ -13,6 +13,11 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 @OperationsPerInvocation(LoopBenchmark.REPEAT * LoopPrograms.PACKET_INSNS)
 public class PacketLoopBenchmark extends LoopBenchmark {
     @Override
+    protected long instructionsPerRun() {
+        return LoopPrograms.PACKET_INSNS;
+    }
+
+    @Override
     protected ProgramSpec program() {
         return LoopPrograms.packet();
     }

@@ -28,6 +28,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
 final class FunctionEmitter {
     private static final int EX = 0;
     private static final int MEM = 1;
+    /** Local slot of the instruction fuel while the function runs (written back around calls and on return). */
+    private static final int FUEL = 24;
     /** Local slot of each BPF register. */
     private static final int[] REG = {14, 2, 4, 6, 8, 10, 16, 18, 20, 22, 12};
     private static final long LOW = 0xffffffffL;
@@ -84,6 +86,7 @@ final class FunctionEmitter {
             c.lconst_0();
             c.lstore(REG[r]);
         }
+        loadFuel();
         for (int i = start; i < end; i++) {
             c.labelBinding(labels[i - start]);
             if (charge[i - start] > 0) charge(charge[i - start], code.slot[i]);
@@ -91,24 +94,35 @@ final class FunctionEmitter {
         }
     }
 
+    /** {@code fuel -= cost; if (fuel < 0) { ex.fuel = fuel; fuel = ex.refuel(slot); }} */
     private void charge(long cost, int slot) {
         Label ok = c.newLabel();
-        c.aload(EX);
-        c.dup();
-        c.getfield(CD_EXECUTION, "fuel", CD_long);
+        c.lload(FUEL);
         c.loadConstant(cost);
         c.lsub();
-        c.putfield(CD_EXECUTION, "fuel", CD_long);
-        c.aload(EX);
-        c.getfield(CD_EXECUTION, "fuel", CD_long);
+        c.lstore(FUEL);
+        c.lload(FUEL);
         c.lconst_0();
         c.lcmp();
         c.ifge(ok);
+        storeFuel();
         c.aload(EX);
         c.loadConstant(slot);
         c.invokevirtual(CD_EXECUTION, "refuel", MethodTypeDesc.of(CD_long, CD_int));
-        c.pop2();
+        c.lstore(FUEL);
         c.labelBinding(ok);
+    }
+
+    private void loadFuel() {
+        c.aload(EX);
+        c.getfield(CD_EXECUTION, "fuel", CD_long);
+        c.lstore(FUEL);
+    }
+
+    private void storeFuel() {
+        c.aload(EX);
+        c.lload(FUEL);
+        c.putfield(CD_EXECUTION, "fuel", CD_long);
     }
 
     private Label label(int index) {
@@ -346,6 +360,7 @@ final class FunctionEmitter {
         switch (operation) {
             case JA -> c.goto_(label(code.target[i]));
             case EXIT -> {
+                storeFuel();
                 load(0);
                 c.lreturn();
             }
@@ -427,6 +442,7 @@ final class FunctionEmitter {
     }
 
     private void call(int i, int op, int d, int slot) {
+        storeFuel();
         if (op == (JMP | CALL) && code.src[i] == PSEUDO_CALL) {
             int callee = code.subprogOf[code.target[i]];
             c.aload(EX);
@@ -442,6 +458,7 @@ final class FunctionEmitter {
             store(0);
             c.aload(EX);
             c.invokevirtual(CD_EXECUTION, "leaveFrame", MTD_VOID);
+            loadFuel();
             stopCheck(true);
             return;
         }
@@ -462,6 +479,7 @@ final class FunctionEmitter {
             c.invokevirtual(CD_EXECUTION, "callHelper", CALL_HELPER);
         }
         store(0);
+        loadFuel();
         stopCheck(false);
     }
 
@@ -471,6 +489,7 @@ final class FunctionEmitter {
         c.aload(EX);
         c.getfield(CD_EXECUTION, "stop", CD_boolean);
         c.ifeq(go);
+        storeFuel();
         if (returnR0) {
             load(0);
         } else {
