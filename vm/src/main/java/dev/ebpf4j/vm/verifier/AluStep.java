@@ -39,17 +39,22 @@ final class AluStep {
                 if (!src.isScalar()) throw v.reject(p, "R" + s + " sign-extension part of pointer");
                 RegState r = wide ? src.copy() : ScalarOps.trunc32(src);
                 ScalarOps.signExtend(r, off, wide);
+                r.id = 0;
                 f.regs[d] = r;
             } else if (wide) {
+                if (src.isScalar() && !src.isConstant() && src.id == 0) src.id = v.newId();   // linked copies
                 f.regs[d] = src.copy();
             } else if (src.isScalar()) {
-                f.regs[d] = ScalarOps.trunc32(src);
+                RegState r = ScalarOps.trunc32(src);
+                r.id = 0;
+                f.regs[d] = r;
             } else {
                 f.regs[d] = RegState.bounded(LOW);   // partial copy of a pointer: a 32-bit scalar
             }
             return;
         }
         RegState dst = v.read(p, d);
+        if (dst.isScalar()) dst.id = 0;   // about to change: no longer equal to its copies
         if (operation == NEG || operation == END) {
             if (!dst.isScalar()) throw v.reject(p, "R" + d + " pointer arithmetic prohibited");
             if (operation == NEG) {

@@ -116,10 +116,33 @@ final class JumpStep {
         RegState a = st.reg(d);
         RegState b = x ? st.reg(s) : RegState.constant(v.code.imm[i]);
         if (x && d == s) return true;
-        if (wide) return Branches.refine(a, b, operation, holds);
-        RegState[] ab = Branches.as64(a, b, operation);
-        if (ab == null) return true;
-        return Branches.refine(ab[0], ab[1], operation, holds);
+        boolean ok;
+        if (wide) {
+            ok = Branches.refine(a, b, operation, holds);
+        } else {
+            RegState[] ab = Branches.as64(a, b, operation);
+            if (ab == null) return true;
+            ok = Branches.refine(ab[0], ab[1], operation, holds);
+        }
+        if (ok) {
+            propagate(st, a);
+            if (x) propagate(st, b);
+        }
+        return ok;
+    }
+
+    /** Copies of a refined scalar (same id) learn the same bounds, as the kernel's find_equal_scalars. */
+    private static void propagate(VerifierState st, RegState refined) {
+        if (!refined.isScalar() || refined.id == 0) return;
+        st.forEachReg(r -> {
+            if (r != refined && r.isScalar() && r.id == refined.id) {
+                r.umin = refined.umin;
+                r.umax = refined.umax;
+                r.smin = refined.smin;
+                r.smax = refined.smax;
+                r.tnum = refined.tnum;
+            }
+        });
     }
 
     static boolean holds32(long a, long b, int operation) {

@@ -82,7 +82,10 @@ public final class VerifierState {
     private static boolean regCovers(RegState o, RegState c, Map<Integer, Integer> idmap) {
         if (o.type == RegType.NOT_INIT) return true;
         if (o.type != c.type) return false;
-        if (o.type == RegType.SCALAR) return o.rangeContains(c);
+        if (o.type == RegType.SCALAR) {
+            // a link the old proof may have used (copies refined together) must exist in the new state too
+            return o.rangeContains(c) && (o.id == 0 || c.id != 0 && idMatches(o.id, c.id, idmap));
+        }
         if (o.off != c.off || o.map != c.map || o.frame != c.frame || o.memSize != c.memSize || o.func != c.func) {
             return false;
         }

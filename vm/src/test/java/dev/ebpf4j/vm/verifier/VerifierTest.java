@@ -131,6 +131,20 @@ class VerifierTest {
     }
 
     @Test
+    void boundsLearnedOnACopyApplyToTheOriginal() {
+        maps = new VmMaps();
+        maps.create(MapSpec.array("a", 64, 1));
+        java.util.function.Function<Integer, java.util.List<Instruction>> prog = limit -> new Asm().mov64(R6, R1)
+                .stw(R10, -4, 0).mov64(R2, R10).add64(R2, -4).ldMapByName(R1, "a")
+                .call(HelperFunction.MAP_LOOKUP_ELEM).jeq(R0, 0, "out")
+                .ldxw(R2, R6, 12).mov64(R3, R2).jgt(R3, limit, "out")
+                .add64(R0, R2).ldxb(R0, R0, 0).exit()
+                .label("out").mov64(R0, 0).exit().build();
+        load(ProgramType.XDP, prog.apply(63));
+        rejects(ProgramType.XDP, prog.apply(64), "invalid access to map value");
+    }
+
+    @Test
     void loopsMustTerminate() {
         load(ProgramType.XDP, new Asm().mov64(R0, 0).mov64(R1, 0).label("l").add64(R0, R1).add64(R1, 1)
                 .jlt(R1, 100, "l").exit().build());
