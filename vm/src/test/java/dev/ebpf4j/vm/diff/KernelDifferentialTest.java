@@ -92,7 +92,8 @@ class KernelDifferentialTest {
                 }
                 insns.add(in);
             }
-            ProgramSpec spec = ProgramSpec.builder(g.type()).name("diff").instructions(insns).build();
+            ProgramSpec spec = ProgramSpec.builder(g.type()).name("diff").instructions(insns)
+                    .btf(MinimalBtf.forProgram(g.instructions())).build();
             try (Program p = Program.load(spec)) {
                 TestRunResult r = p.testRun(TestRun.withData(RandomProgram.input(g.seed(), g.type())));
                 Map<String, String> contents = new TreeMap<>();

@@ -16,7 +16,8 @@ import static dev.ebpf4j.asm.Register.*;
  * Generates random programs that both the kernel's verifier and the VM's accept, from a seed: XDP programs that read
  * and write a 64-byte packet, socket filters that use legacy packet loads and {@code __sk_buff} fields; both do ALU
  * operations of every kind (32/64-bit, signed division, sign extension, byte swaps), stack stores and loads, atomics,
- * forward conditional jumps (64 and 32-bit), small bounded loops, and map lookups/updates. Every register the body
+ * forward conditional jumps (64 and 32-bit), small bounded loops, map lookups/updates, and (XDP) bpf-to-bpf calls
+ * and {@code bpf_loop} with a callback. Every register the body
  * uses is initialised first and stays a scalar, so any jump is valid; the epilogue writes the registers into the
  * packet (XDP) or into map "out" (both), so their final values are compared too.
  *
@@ -64,6 +65,8 @@ public final class RandomProgram {
     private final Register[] scalars;
     private final Asm asm = new Asm();
     private int labels;
+    private int functions;
+    private boolean loopCallback;
 
     private RandomProgram(long seed, ProgramType type) {
         this.rnd = new SplittableRandom(seed);
@@ -120,8 +123,10 @@ public final class RandomProgram {
                 jumps++;
                 jump(at[i + 1 + rnd.nextInt(Math.min(items - i, 6))]);
             } else if (kind < 84) loop();
-            else if (kind < 92) mapItem();
-            else if (kind < 96) hashItem();
+            else if (kind < 90) mapItem();
+            else if (kind < 93) hashItem();
+            else if (kind < 96 && type == ProgramType.XDP && functions < 3) callItem();
+            else if (kind < 98 && type == ProgramType.XDP) loopHelperItem();
             else alu();
         }
         asm.label(at[items]);
@@ -344,5 +349,49 @@ public final class RandomProgram {
             asm.label("abort");
             asm.mov64(R0, 0).exit();
         }
+        for (int f = 0; f < functions; f++) function("fn" + f);
+        if (loopCallback) {
+            // bpf_loop callback: r1 = index, r2 = the caller's stack slot
+            asm.label("loop_cb");
+            asm.ldxdw(R3, R2, 0).add64(R3, R1).mul64(R3, 3).xor64(R3, R1).stxdw(R2, 0, R3);
+            asm.mov64(R0, 0).jlt(R1, 5, "loop_cb_go").mov64(R0, 1).label("loop_cb_go").exit();
+        }
+    }
+
+    /** bpf-to-bpf call: arguments from scalars, the result folded into r9. */
+    private void callItem() {
+        String name = "fn" + functions++;
+        for (int r = 1; r <= 5; r++) asm.mov64(Register.of(r), scalar());
+        asm.callLocal(name);
+        asm.xor64(R9, R0);
+        reinitCallerSaved();
+    }
+
+    /** A function: r0..r5 arithmetic and its own stack frame. */
+    private void function(String name) {
+        asm.label(name);
+        asm.mov64(R0, R1);
+        asm.stxdw(R10, -8, R2);
+        Register[] regs = {R0, R1, R2, R3, R4, R5};
+        int n = 3 + rnd.nextInt(5);
+        for (int k = 0; k < n; k++) {
+            int[] ops = {ADD, SUB, MUL, XOR, OR, AND, LSH, RSH, ARSH};
+            int op = ops[rnd.nextInt(ops.length)];
+            Register d = regs[rnd.nextInt(regs.length)];
+            if (op == LSH || op == RSH || op == ARSH) asm.alu(op, rnd.nextBoolean(), d, rnd.nextInt(32));
+            else asm.alu(op, rnd.nextBoolean(), d, regs[rnd.nextInt(regs.length)]);
+        }
+        asm.ldxdw(R1, R10, -8).add64(R0, R1);
+        asm.exit();
+    }
+
+    /** {@code bpf_loop(n, loop_cb, &slot, 0)}: the callback accumulates into a stack slot. */
+    private void loopHelperItem() {
+        loopCallback = true;
+        asm.stxdw(R10, -96, scalar());
+        asm.mov64(R1, 1 + rnd.nextInt(8)).ldFunc(R2, "loop_cb").mov64(R3, R10).add64(R3, -96).mov64(R4, 0);
+        asm.call(HelperFunction.LOOP);
+        asm.xor64(R9, R0).ldxdw(R0, R10, -96);
+        reinitCallerSaved();
     }
 }
