@@ -70,8 +70,11 @@ public final class Vm {
                 InitCheck.check(code, 1 << 1 | 1 << 2 | 1 << 10);
             }
         } catch (Reject r) {
-            throw new VerifierException(what, r.reason(), r.slot(),
-                    (r.slot() >= 0 ? r.slot() + ": " : "") + r.reason(), 22);
+            String full = r.reason();
+            int nl = full.indexOf('\n');
+            String reason = nl < 0 ? full : full.substring(0, nl);
+            String log = nl < 0 ? (r.slot() >= 0 ? r.slot() + ": " : "") + full : full.substring(nl + 1) + "\n" + reason;
+            throw new VerifierException(what, reason, r.slot(), log, 22);
         }
         LoadedProgram loaded = new LoadedProgram(spec.name(), spec.type(), code, options.helpers(), maps, options,
                 layout);

@@ -51,8 +51,7 @@ public final class Verifier {
     final ProgramType type;
     private final int limit;
     private final boolean[] prune;
-    @SuppressWarnings("unchecked")
-    private final List<Checkpoint>[] checkpoints;
+    private final List<List<Checkpoint>> checkpoints;
     /** Per instruction: 0 not a memory access yet, 1 context access, 2 other. */
     final int[] accessKind;
     /** Context rewrites: internal offset for pointer-field loads, else -1. */
@@ -91,7 +90,6 @@ public final class Verifier {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private Verifier(Code code, ContextLayout layout, VmMaps maps, VmOptions options, ProgramType type) {
         this.code = code;
         this.layout = layout;
@@ -100,7 +98,7 @@ public final class Verifier {
         this.type = type;
         this.limit = options.complexityLimit();
         this.prune = ControlFlow.check(code);
-        this.checkpoints = new List[code.length];
+        this.checkpoints = new ArrayList<>(java.util.Collections.nCopies(code.length, (List<Checkpoint>) null));
         this.accessKind = new int[code.length];
         this.ctxRewrite = new int[code.length];
         java.util.Arrays.fill(ctxRewrite, -1);
@@ -158,10 +156,10 @@ public final class Verifier {
 
     /** True when the path may stop here because an explored state covers it. */
     private boolean pruned(Path p) {
-        List<Checkpoint> list = checkpoints[p.pc];
+        List<Checkpoint> list = checkpoints.get(p.pc);
         if (list == null) {
             list = new ArrayList<>(2);
-            checkpoints[p.pc] = list;
+            checkpoints.set(p.pc, list);
         }
         for (Checkpoint c : list) {
             if (c.branches == 0) {
