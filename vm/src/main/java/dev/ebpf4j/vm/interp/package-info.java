@@ -1,0 +1,4 @@
+/**
+ * The interpreter engine. Internal to the VM.
+ */
+package dev.ebpf4j.vm.interp;

@@ -1,0 +1,65 @@
+package dev.ebpf4j.vm.jit;
+
+import dev.ebpf4j.vm.VmHelper;
+import dev.ebpf4j.vm.code.Code;
+import dev.ebpf4j.vm.runtime.Engine;
+import dev.ebpf4j.vm.runtime.LoadedProgram;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.constant.ClassDesc;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a verified program to one hidden JVM class (java.lang.classfile), which HotSpot then compiles to machine
+ * code: every BPF function becomes a static method whose BPF registers are JVM {@code long} locals, jumps become
+ * JVM branches, memory instructions call {@link dev.ebpf4j.vm.mem.Memory}'s bounds-checked accessors (inlined by
+ * HotSpot), helpers are invoked through constants from the class data, and loop headers and function entries charge
+ * the instruction budget. Semantics match the interpreter instruction for instruction.
+ *
+ * <p>Falls back (the caller then interprets, and {@code VmProgram.jitFallbackReason()} says why) when a function
+ * would exceed the JVM's 64 KiB method size limit.
+ *
+ * <pre>{@code
+ * Engine jit = JitCompiler.compile(loaded);
+ * }</pre>
+ */
+public final class JitCompiler {
+    private JitCompiler() {
+    }
+
+    /** The program cannot be compiled; the message says why. */
+    public static final class Unsupported extends Exception {
+        public Unsupported(String message) {
+            super(message);
+        }
+    }
+
+    static final ClassDesc THIS_CLASS = ClassDesc.of("dev.ebpf4j.vm.jit.JitProgram");
+
+    public static Engine compile(LoadedProgram p) throws Unsupported {
+        Code code = p.code;
+        List<VmHelper> classData = new ArrayList<>();
+        byte[] bytes;
+        try {
+            ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                    ClassHierarchyResolver.defaultResolver().orElse(
+                            ClassHierarchyResolver.ofClassLoading(JitCompiler.class.getClassLoader()))));
+            bytes = cf.build(THIS_CLASS, cb -> new ClassEmitter(code, p.helpers, classData).emit(cb));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new Unsupported("the JIT could not compile the program (" + e.getMessage() + "); interpreting it");
+        }
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(bytes,
+                    List.copyOf(classData), true);
+            return (Engine) lookup.findConstructor(lookup.lookupClass(),
+                    java.lang.invoke.MethodType.methodType(void.class)).invoke();
+        } catch (VerifyError | ClassFormatError e) {
+            throw new Unsupported("the JVM refused the compiled class (" + e.getMessage() + "); interpreting it");
+        } catch (Throwable e) {
+            throw new IllegalStateException("could not instantiate the JIT-compiled program", e);
+        }
+    }
+}
