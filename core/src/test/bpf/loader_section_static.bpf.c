@@ -8,10 +8,12 @@ static __noinline __attribute__((section("xdp"))) int triple(int x)
 	return x * 3;
 }
 
+__u32 input = 1;   /* .data: not a constant, so clang keeps the call */
+
 SEC("xdp")
 int uses_section_static(struct xdp_md *ctx)
 {
-	return triple(1) == 3 ? XDP_TX : XDP_ABORTED;
+	return triple(input) == 3 ? XDP_TX : XDP_ABORTED;
 }
 
 char LICENSE[] SEC("license") = "GPL";

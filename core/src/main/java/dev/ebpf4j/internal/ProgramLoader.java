@@ -124,6 +124,9 @@ public final class ProgramLoader {
     private static boolean isVerifierRejection(int errno) {
         return errno == Errno.EACCES.number() || errno == Errno.EINVAL.number() || errno == Errno.E2BIG.number()
                 || errno == Errno.ENOSPC.number() || errno == Errno.EFAULT.number() || errno == Errno.ENOTSUPP.number()
+                // the verifier also reports unresolvable BTF ids, kernel symbols and map fds with a log
+                || errno == Errno.ENOENT.number() || errno == Errno.EBADF.number() || errno == Errno.ESRCH.number()
+                || errno == Errno.ENXIO.number() || errno == Errno.EOPNOTSUPP.number()
                 || errno == Errno.EPERM.number() && Capabilities.current().canBpf();
     }
 

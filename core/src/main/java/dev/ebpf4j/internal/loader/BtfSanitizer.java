@@ -74,9 +74,14 @@ public final class BtfSanitizer {
         public static Support probe() {
             Set<BtfKind> kinds = EnumSet.noneOf(BtfKind.class);
             for (BtfKind k : BtfKind.values()) {
-                if (Features.btfKind(k).available()) kinds.add(k);
+                if (usable(Features.btfKind(k))) kinds.add(k);
             }
-            return new Support(kinds, kinds.contains(BtfKind.FUNC) && Features.btfGlobalFunctions().available());
+            return new Support(kinds, kinds.contains(BtfKind.FUNC) && usable(Features.btfGlobalFunctions()));
+        }
+
+        /** Supported, or unknown for lack of privileges (then loading the BTF reports the permission problem). */
+        private static boolean usable(dev.ebpf4j.features.Feature f) {
+            return f.available() || f.detail().startsWith("cannot probe");
         }
 
         boolean has(BtfKind k) {
