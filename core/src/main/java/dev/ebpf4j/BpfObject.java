@@ -2,6 +2,7 @@ package dev.ebpf4j;
 
 import dev.ebpf4j.btf.core.CoreRelocator;
 import dev.ebpf4j.internal.loader.AutoAttacher;
+import dev.ebpf4j.internal.loader.BtfSanitizer;
 import dev.ebpf4j.internal.loader.ObjectLoader;
 import dev.ebpf4j.internal.loader.ProgramDefinition;
 import dev.ebpf4j.internal.loader.RunningKernel;
@@ -92,8 +93,13 @@ public final class BpfObject implements AutoCloseable {
 
     /** Loads {@code spec}. */
     public static BpfObject load(ObjectSpec spec, LoadOptions options) {
+        return load(spec, options, null);
+    }
+
+    /** As {@link #load(ObjectSpec, LoadOptions)}, pretending the kernel accepts only {@code btfSupport} (tests). */
+    static BpfObject load(ObjectSpec spec, LoadOptions options, BtfSanitizer.Support btfSupport) {
         ObjectLoader.Options o = new ObjectLoader.Options(options.verifierLog().logLevel(), options.coreRelocator(),
-                RunningKernel.INSTANCE, null);
+                RunningKernel.INSTANCE, btfSupport);
         return new BpfObject(spec, ObjectLoader.load(spec.model(), o, FACTORY));
     }
 

@@ -230,8 +230,9 @@ public final class BtfMapParser {
     private long uint(String map, BtfMember m, long where) {
         BtfType t = btf.resolve(m.typeId());
         if (t instanceof BtfPtr p && btf.resolve(p.typeId()) instanceof BtfArray a) return a.lengthUnsigned();
+        String found = t instanceof BtfPtr p ? "a pointer to " + btf.resolve(p.typeId()).kind() : t.kind().toString();
         throw error(map, where, "field '" + m.name() + "' must be declared with __uint(" + m.name() + ", N) (a pointer"
-                + " to an array of N), found " + t.kind());
+                + " to an array of N), found " + found);
     }
 
     private int pointee(String map, BtfMember m, long where) {

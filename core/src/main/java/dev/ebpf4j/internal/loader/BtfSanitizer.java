@@ -35,7 +35,8 @@ import java.util.Set;
  * Rewrites an object's BTF for a kernel that lacks newer kinds, keeping type ids (replacements take the same id;
  * helper types are appended), as libbpf does:
  * <ul>
- *   <li>no FUNC/FUNC_PROTO: FUNC_PROTO → ENUM with one enumerator per parameter, FUNC → TYPEDEF;</li>
+ *   <li>no FUNC/FUNC_PROTO: FUNC_PROTO → ENUM with one enumerator per parameter (unnamed ones become
+ *       {@code argN}), FUNC → TYPEDEF;</li>
  *   <li>no global functions: global FUNCs → static;</li>
  *   <li>no DATASEC/VAR: VAR → 1-byte INT, DATASEC → STRUCT of its variables (dots in the name → '_');</li>
  *   <li>no FLOAT: FLOAT → empty STRUCT of the same size;</li>
@@ -109,7 +110,10 @@ public final class BtfSanitizer {
             BtfType r = switch (t) {
                 case BtfFuncProto p when !support.has(BtfKind.FUNC_PROTO) || !support.has(BtfKind.FUNC) -> {
                     List<BtfEnumValue> values = new ArrayList<>();
-                    for (BtfParam param : p.params()) values.add(new BtfEnumValue(param.name(), 0));
+                    for (BtfParam param : p.params()) {   // enumerators need names; unnamed parameters get one
+                        String n = param.name().isEmpty() ? "arg" + values.size() : param.name();
+                        values.add(new BtfEnumValue(n, param.typeId()));
+                    }
                     yield new BtfEnum("", 4, false, values);
                 }
                 case BtfFunc f when !support.has(BtfKind.FUNC) -> new BtfTypedef(f.name(), f.typeId());
@@ -128,7 +132,9 @@ public final class BtfSanitizer {
                     yield new BtfStruct(d.name().replace('.', '_'), d.size(), members);
                 }
                 case BtfFloat f when !support.has(BtfKind.FLOAT) -> new BtfStruct(f.name(), f.size(), List.of());
-                case BtfDeclTag d when !support.has(BtfKind.DECL_TAG) -> new BtfInt("", 1, BtfIntEncoding.NONE, 0, 8);
+                // decl tags may name functions, parameters or variables: they go when those kinds go
+                case BtfDeclTag d when !support.has(BtfKind.DECL_TAG) || !support.funcInfo()
+                        || !support.has(BtfKind.DATASEC) -> new BtfInt("", 1, BtfIntEncoding.NONE, 0, 8);
                 case BtfTypeTag tt when !support.has(BtfKind.TYPE_TAG) -> new BtfConst(tt.typeId());
                 case BtfEnum64 e when !support.has(BtfKind.ENUM64) -> {
                     int size = e.size();

@@ -46,11 +46,15 @@ public final class ElfObjectReader {
                         + ", which does not exist (the file has " + elf.sections().size() + " sections)");
             }
             SectionKind k = kinds.get(target);
-            if (k != SectionKind.CODE && k != SectionKind.BTF_MAPS && k != SectionKind.STRUCT_OPS) continue;
+            if (k != SectionKind.CODE && k != SectionKind.BTF_MAPS) continue;
             if (relocationSections.containsKey(target)) {
                 throw new ObjectFormatException(s.name(), 0, "a second relocation section for "
                         + elf.section(target).describe() + " (the first is '" + relocationSections.get(target).name()
                         + "')");
+            }
+            if (s.link() < 0 || s.link() >= elf.sections().size()) {
+                throw new ObjectFormatException(s.name(), 0, "relocation section links to section " + s.link()
+                        + ", which does not exist (the file has " + elf.sections().size() + " sections)");
             }
             if (s.link() != 0 && elf.section(s.link()).type() != ElfConstants.SHT_SYMTAB) {
                 throw new ObjectFormatException(s.name(), 0, "relocations refer to " + elf.section(s.link()).describe()
