@@ -10,6 +10,7 @@ import dev.ebpf4j.ProgramSections;
 import dev.ebpf4j.ProgramSpec;
 import dev.ebpf4j.UpdateMode;
 import dev.ebpf4j.asm.Instruction;
+import dev.ebpf4j.asm.Instructions;
 import dev.ebpf4j.btf.BtfType;
 import dev.ebpf4j.btf.core.CoreRelocator;
 import dev.ebpf4j.btf.core.CoreResult;
@@ -39,8 +40,9 @@ import java.util.Set;
 /**
  * Loads an {@link ObjectModel} into the kernel: the object's BTF once (sanitised for the kernel), externs resolved,
  * maps created (pinned maps reused when compatible, global data written and .rodata frozen, map-in-map slots
- * filled), then every autoload program with its CO-RE relocations applied, map fds, ksyms and kfuncs filled in,
- * func/line info, expected attach type and attach BTF id; finally prog array slots. Everything created is closed
+ * filled), then every autoload program with map fds, ksyms and kfuncs filled in, its CO-RE relocations applied
+ * (one relocator per load; it must keep the program's length), func/line info, expected attach type and attach BTF
+ * id; finally prog array slots. Everything created is closed
  * again when a step fails; errors carry the object's and program's names.
  *
  * <pre>{@code
@@ -109,6 +111,7 @@ public final class ObjectLoader {
         private boolean funcInfo;
         private ResolvedExterns externs;
         private final List<Fd> attachFds = new ArrayList<>();
+        private CoreRelocator core;
 
         Run(ObjectModel model, Options options, LiveFactory factory) {
             this.model = model;
@@ -285,16 +288,18 @@ public final class ObjectLoader {
         }
 
         private ProgramSpec prepare(ProgramDefinition p) {
-            List<Instruction> insns = p.code().instructions();
+            Map<String, Integer> mapFds = new HashMap<>();
+            for (Map.Entry<String, BpfMap> e : maps.entrySet()) mapFds.put(e.getKey(), e.getValue().fd());
+            List<Instruction> insns = ReferenceResolver.resolve(p.describe(), p.code().instructions(), mapFds, externs);
             if (!p.code().coreRelos().isEmpty()) {
-                CoreRelocator core = options.core() != null ? options.core() : CoreRelocator.forRunningKernel();
+                if (core == null) core = options.core() != null ? options.core() : CoreRelocator.forRunningKernel();
                 CoreResult r = core.apply(p.name(), insns, model.btf(), p.code().coreRelos());
+                if (Instructions.slotCount(r.instructions()) != Instructions.slotCount(insns)) {
+                    throw new BpfException(p.describe() + ": the CO-RE relocator changed the program's length");
+                }
                 insns = r.instructions();
                 for (String n : r.notes()) notes.add(p.describe() + ": " + n);
             }
-            Map<String, Integer> mapFds = new HashMap<>();
-            for (Map.Entry<String, BpfMap> e : maps.entrySet()) mapFds.put(e.getKey(), e.getValue().fd());
-            insns = ReferenceResolver.resolve(p.describe(), insns, mapFds, externs);
             ProgramSpec.Builder b = ProgramSpecs.of(model, p, funcInfo ? blob : null).instructions(insns);
             AttachTargetResolver.Target t = AttachTargetResolver.resolve(p, options.kernel());
             if (t != null) {

@@ -137,7 +137,7 @@ public final class ObjectParser {
             throw e;
         } catch (IllegalArgumentException | IndexOutOfBoundsException | ArithmeticException | ClassCastException
                  | NullPointerException | IllegalStateException e) {
-            throw new ObjectFormatException(name, -1, "malformed object: " + e, e);
+            throw new ObjectFormatException("ELF file", -1, "malformed in a way ebpf4j does not name yet: " + e, e);
         }
     }
 }

@@ -34,6 +34,8 @@ class ExternResolverTest {
     private static final class FakeKernel implements KernelView {
         final Map<String, String> config = new HashMap<>();
         final Map<String, Long> symbols = new HashMap<>();
+        final Map<String, Btf> modules = new HashMap<>();
+        final List<Fd> opened = new java.util.ArrayList<>();
         Btf btf = kernelBtf(true);
 
         @Override public int versionCode() { return 0x060c05; }
@@ -41,9 +43,22 @@ class ExternResolverTest {
         @Override public boolean hasBpfCookie() { return true; }
         @Override public boolean hasSyscallWrapper() { return false; }
         @Override public Btf vmlinux() { return btf; }
-        @Override public List<String> moduleNames() { return List.of(); }
-        @Override public Btf module(String name) { throw new BpfException("no module " + name); }
-        @Override public Fd moduleBtfFd(String name) { throw new BpfException("no module " + name); }
+        @Override public List<String> moduleNames() { return List.copyOf(modules.keySet()); }
+
+        @Override
+        public Btf module(String name) {
+            Btf m = modules.get(name);
+            if (m == null) throw new BpfException("no module " + name);
+            return m;
+        }
+
+        @Override
+        public Fd moduleBtfFd(String name) {
+            module(name);
+            Fd fd = Fd.duplicate(1, "BTF of module " + name);   // any open fd stands in for the module's BTF object
+            opened.add(fd);
+            return fd;
+        }
 
         @Override
         public OptionalLong symbolAddress(String name) {
@@ -175,6 +190,58 @@ class ExternResolverTest {
             assertTrue(insns.stream().anyMatch(i -> i.isWide() && i.src() == 0 && i.constant() == 0
                     && "bpf_ebpf4j_no_such_kfunc".equals(i.reference())), "of a missing one: 0");
         }
+    }
+
+    @Test
+    void kfuncsOfModulesGoThroughTheFdArrayAndTargetsCarryTheModuleFd() {
+        BtfBuilder base = new BtfBuilder();
+        int i = base.addInt("int", 4, BtfIntEncoding.SIGNED);
+        int task = base.add(new BtfStruct("task_struct", 8, List.of()));
+        int ptr = base.addPtr(task);
+        base.add(new BtfFunc("bpf_task_from_pid", base.add(new BtfFuncProto(ptr, List.of(new BtfParam("pid", i)),
+                false)), BtfLinkage.STATIC));
+        base.add(new BtfFunc("bpf_task_acquire", base.add(new BtfFuncProto(ptr, List.of(new BtfParam("p", ptr)),
+                false)), BtfLinkage.STATIC));
+        base.add(new dev.ebpf4j.btf.BtfTypedef("btf_trace_sys_exit", i));
+        Btf vmlinux = base.build();
+        BtfBuilder mod = new BtfBuilder(vmlinux);
+        int release = mod.add(new BtfFuncProto(0, List.of(new BtfParam("p", ptr)), false));
+        mod.add(new BtfFunc("bpf_task_release", release, BtfLinkage.STATIC));
+        mod.add(new dev.ebpf4j.btf.BtfTypedef("btf_trace_sys_enter", i));
+        FakeKernel k = typicalKernel();
+        k.btf = vmlinux;
+        k.modules.put("fake_mod", mod.build());
+        ObjectModel m = model("loader_kfuncs");
+        try (ResolvedExterns r = ExternResolver.resolve(m, k)) {
+            ResolvedExterns.Target t = r.targets().get("bpf_task_release");
+            assertEquals(1, t.fdArrayIndex(), "slot 0 of fd_array stays unused");
+            assertEquals(k.opened.getFirst().get(), t.btfObjFd());
+            assertEquals(k.modules.get("fake_mod").findId("bpf_task_release", dev.ebpf4j.btf.BtfKind.FUNC).getAsInt(),
+                    t.btfId());
+            assertEquals(0, r.targets().get("bpf_task_from_pid").fdArrayIndex(), "vmlinux kfuncs need no slot");
+            assertArrayEquals(new int[]{0, k.opened.getFirst().get()}, r.fdArray());
+            List<dev.ebpf4j.asm.Instruction> insns = ReferenceResolver.resolve("p",
+                    m.programs().getFirst().code().instructions(), Map.of(".bss", 3, ".rodata", 4, ".data", 5), r);
+            assertTrue(insns.stream().anyMatch(x -> x.opcode() == 0x85 && x.src() == 2 && x.offset() == 1
+                    && "bpf_task_release".equals(x.reference())), "module kfunc calls carry their fd_array slot");
+        }
+        assertTrue(k.opened.getFirst().isClosed(), "module fds are closed with the resolution");
+
+        ObjectModel tracing = model("loader_tracing");
+        ProgramDefinition tpBtf = tracing.programs().stream().filter(p -> p.name().equals("on_tp_btf")).findFirst()
+                .orElseThrow();
+        AttachTargetResolver.Target target = AttachTargetResolver.resolve(tpBtf, k);
+        try (Fd fd = target.moduleFd()) {
+            assertNotNull(fd, "btf_trace_sys_enter only exists in the module");
+            assertEquals(k.modules.get("fake_mod").findId("btf_trace_sys_enter", dev.ebpf4j.btf.BtfKind.TYPEDEF)
+                    .getAsInt(), target.btfId());
+        }
+        ProgramDefinition iter = tracing.programs().stream().filter(p -> p.name().equals("count_tasks")).findFirst()
+                .orElseThrow();
+        dev.ebpf4j.NotSupportedException e = assertThrows(dev.ebpf4j.NotSupportedException.class,
+                () -> AttachTargetResolver.resolve(iter, k));
+        assertTrue(e.getMessage().contains("no FUNC 'bpf_iter_task'") && e.getMessage().contains("no such BPF iterator"),
+                e.getMessage());
     }
 
     @Test
