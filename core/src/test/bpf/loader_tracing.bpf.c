@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Programs attached from their section names: tracepoint, raw_tp, tp_btf, uprobe and sleepable uprobe (on libc
  * functions the test calls), a task iterator, perf_event sampling; a kprobe (this kernel has none: attach fails
- * clearly) and an fentry program that is off by default (this kernel refuses trampolines: load fails clearly). */
+ * clearly), a USDT probe (ebpf4j cannot attach those yet: attach fails clearly) and an fentry program that is off by
+ * default (this kernel refuses trampolines: load fails clearly). */
 #include "loader_common.h"
 
 #define SYS_GETPPID 110   /* x86-64 */
@@ -84,6 +85,12 @@ SEC("kprobe/do_sys_openat2")
 int on_kprobe(void *ctx)
 {
 	__sync_fetch_and_add(&kprobe_hits, 1);
+	return 0;
+}
+
+SEC("usdt/libc.so.6:libc:setjmp")
+int on_usdt(void *ctx)
+{
 	return 0;
 }
 

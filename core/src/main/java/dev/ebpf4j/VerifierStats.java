@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * The verifier's statistics for one program load, from the summary lines the kernel appends to the verifier log
  * ("processed N insns (limit 1000000) max_states_per_insn M total_states T peak_states P mark_read R" and
  * "verification time U usec"). Values the log does not show are -1. Ask for them with
- * {@link Program.LoadOptions#STATS} (the log then holds only these lines).
+ * {@link Program.LoadOptions#STATS} (the log then holds these lines and, for a rejected program, the reason); for a
+ * rejected program's instruction trace as well, use {@code new Program.LoadOptions(1 | 4)}.
  *
  * <pre>{@code
  * try (BpfObject obj = BpfObject.load(spec, BpfObject.LoadOptions.DEFAULT.withVerifierLog(Program.LoadOptions.STATS))) {

@@ -56,7 +56,7 @@ class ObjectTracingKernelTest {
     void attachAllAttachesEverySectionKindAndSkipsWhatTheKernelLacksWhenAsked() throws Throwable {
         try (BpfObject obj = BpfObject.load(spec())) {
             List<Link> links = obj.attachAll(sampling().skipUnsupported());
-            assertEquals(7, links.size(), "all but the kprobe: " + links);
+            assertEquals(7, links.size(), "all but the kprobe and the USDT probe: " + links);
             assertInstanceOf(TracepointLink.class, links.get(0));
             assertInstanceOf(RawTracepointLink.class, links.get(1));
             assertInstanceOf(RawTracepointLink.class, links.get(2), "tp_btf");
@@ -99,6 +99,16 @@ class ObjectTracingKernelTest {
 
             NotSupportedException one = assertThrows(NotSupportedException.class, () -> obj.attach("on_kprobe"));
             assertTrue(one.getMessage().contains("CONFIG_KPROBES"), one.getMessage());
+        }
+    }
+
+    @Test
+    void usdtProgramsLoadButCannotBeAttachedYet() {
+        try (BpfObject obj = BpfObject.load(spec())) {
+            NotSupportedException e = assertThrows(NotSupportedException.class, () -> obj.attach("on_usdt"));
+            assertEquals("USDT probes", e.feature());
+            assertTrue(e.getMessage().startsWith("object 'loader_tracing.bpf.o': USDT probes are not implemented by "
+                    + "ebpf4j yet: program 'on_usdt' (usdt/libc.so.6:libc:setjmp)"), e.getMessage());
         }
     }
 

@@ -40,7 +40,7 @@ public final class CoreRelocator {
      */
     public CoreResult apply(String programName, List<Instruction> insns, Btf localBtf, List<BtfCoreRelo> relocations) {
         if (relocations.isEmpty()) return new CoreResult(insns, List.of());
-        throw new NotSupportedException("CO-RE relocations", "", "program '" + programName + "' has "
-                + relocations.size() + " CO-RE relocation(s) and this build of ebpf4j has no CO-RE relocator yet");
+        throw NotSupportedException.notImplemented("CO-RE relocations", "program '" + programName + "' has "
+                + relocations.size() + " of them (the CO-RE relocator is on its way)");
     }
 }

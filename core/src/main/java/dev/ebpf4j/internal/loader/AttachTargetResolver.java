@@ -42,9 +42,8 @@ public final class AttachTargetResolver {
         String target = program.match().target();
         String what = program.describe();
         if (def.programType() == ProgramType.EXT) {
-            throw new NotSupportedException("freplace programs in BpfObject", "5.6", what + " replaces a function of "
-                    + "another loaded program; load it with Program.load and a ProgramSpec that names the target "
-                    + "program (BpfObject cannot know it)");
+            throw NotSupportedException.notImplemented("freplace programs in objects", what + " replaces a "
+                    + "function of another loaded program, which BpfObject cannot know; load it with Program.load");
         }
         if (target.isEmpty()) {
             throw new BpfException(what + ": the section names no attach target (expected '"

@@ -84,12 +84,12 @@ public final class AutoAttacher {
                 yield UprobeLink.attach(program, def.attachKind() == SectionDef.AttachKind.URETPROBE
                         ? uo.onReturn() : uo);
             }
-            case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION, KPROBE_SESSION -> throw new NotSupportedException(
-                    def.prefix() + " attachment from BpfObject", "", what + ": multi-probe and session links are not "
-                    + "implemented by ebpf4j's links yet; use uprobe/kprobe sections");
-            case USDT -> throw new NotSupportedException("USDT probes", "", what + ": ebpf4j does not implement "
-                    + "USDT yet (it needs .note.stapsdt parsing, argument spec computation and the usdt.bpf.h spec "
-                    + "and IP maps); attach a uprobe at the probe's address instead");
+            case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION, KPROBE_SESSION -> throw NotSupportedException
+                    .notImplemented(def.prefix() + " links", what + ": use uprobe/kprobe sections, or attach with "
+                            + "KprobeLink.attachMulti");
+            case USDT -> throw NotSupportedException.notImplemented("USDT probes", what + ": attaching them needs "
+                    + ".note.stapsdt parsing, argument spec computation and the usdt.bpf.h spec and IP maps; attach a "
+                    + "uprobe at the probe's address instead");
             case XDP -> {
                 int ifindex = ifindex(what, o, "XDP");
                 yield o.xdpMode() == null ? XdpLink.attach(program, ifindex) : XdpLink.attach(program, ifindex,

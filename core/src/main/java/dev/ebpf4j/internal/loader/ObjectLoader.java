@@ -121,8 +121,8 @@ public final class ObjectLoader {
 
         void execute() {
             if (!model.unsupported().isEmpty()) {
-                throw new NotSupportedException(String.join(", ", model.unsupported()), "",
-                        "the object uses features ebpf4j's object loader does not implement");
+                throw NotSupportedException.notImplemented(String.join(", ", model.unsupported()),
+                        "the object needs them to load");
             }
             for (ProgramDefinition p : model.programs()) {
                 if (p.autoload() && p.match() == null) {
