@@ -13,10 +13,12 @@ public class BpfArgumentException extends BpfException {
         super(message, Errno.EINVAL.number());
     }
 
+    private BpfArgumentException(String message, BpfArgumentException cause) {
+        super(message, Errno.EINVAL.number(), cause);
+    }
+
     @Override
     public BpfArgumentException withContext(String context) {
-        BpfArgumentException e = new BpfArgumentException(context + ": " + getMessage());
-        e.initCause(this);
-        return e;
+        return new BpfArgumentException(context + ": " + getMessage(), this);
     }
 }

@@ -31,6 +31,15 @@ public class NotSupportedException extends BpfException {
         this.minimumKernel = minimumKernel;
     }
 
+    /**
+     * A feature ebpf4j itself does not implement yet (rather than one the kernel lacks), e.g. USDT attachment:
+     * "USDT probes are not implemented by ebpf4j yet: ...".
+     */
+    public static NotSupportedException notImplemented(String feature, String message) {
+        return new NotSupportedException(feature + " are not implemented by ebpf4j yet: " + message, feature, "", 0,
+                null);
+    }
+
     /** The missing feature, e.g. {@code "kprobe"} or {@code "map type ARENA"}. */
     public String feature() {
         return feature;

@@ -21,10 +21,13 @@ public class PermissionException extends BpfException {
         return capability;
     }
 
+    private PermissionException(String message, PermissionException cause) {
+        super(message, cause.errnoValue(), cause);
+        this.capability = cause.capability;
+    }
+
     @Override
     public PermissionException withContext(String context) {
-        PermissionException e = new PermissionException(context + ": " + getMessage(), capability, errnoValue());
-        e.initCause(this);
-        return e;
+        return new PermissionException(context + ": " + getMessage(), this);
     }
 }

@@ -170,6 +170,19 @@ public final class Features {
         });
     }
 
+    /**
+     * Whether the kernel's BTF loader accepts BTF kind {@code kind} (FUNC, DATASEC, FLOAT, DECL_TAG, TYPE_TAG,
+     * ENUM64, ...): the object loader replaces kinds the kernel lacks before loading an object's BTF.
+     */
+    public static Feature btfKind(dev.ebpf4j.btf.BtfKind kind) {
+        return memo("btf:" + kind, () -> BtfProbes.kind(kind));
+    }
+
+    /** Whether the kernel accepts BTF functions with global linkage (Linux 5.6). */
+    public static Feature btfGlobalFunctions() {
+        return memo("btf:func-global", BtfProbes::globalFunctions);
+    }
+
     /** Probes one miscellaneous feature. */
     public static Feature misc(MiscFeature feature) {
         return memo("misc:" + feature, () -> MiscProbes.probe(feature));

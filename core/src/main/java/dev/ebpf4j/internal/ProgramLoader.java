@@ -53,6 +53,14 @@ public final class ProgramLoader {
      * non-zero; {@code fdArray} may hold map/BTF fds referenced by index (0 for none).
      */
     public static Result load(ProgramSpec spec, int logLevel, long fdArrayAddress) {
+        return load(spec, logLevel, fdArrayAddress, -1);
+    }
+
+    /**
+     * As {@link #load(ProgramSpec, int, long)}, with the program's BTF already loaded as {@code objectBtfFd} (the
+     * object loader loads an object's BTF once for all its programs); -1 loads {@code spec.btf().rawBtf()} instead.
+     */
+    public static Result load(ProgramSpec spec, int logLevel, long fdArrayAddress, int objectBtfFd) {
         String what = spec.describe();
         if (spec.instructions().isEmpty()) {
             throw new BpfException(what + ": the program has no instructions");
@@ -66,12 +74,18 @@ public final class ProgramLoader {
             try {
                 MemorySegment funcInfo = MemorySegment.NULL;
                 MemorySegment lineInfo = MemorySegment.NULL;
-                if (spec.btf() != null && spec.btf().rawBtf() != null) {
-                    btfFd = BtfLoad.load(spec.btf().rawBtf(), what);
+                int btf = -1;
+                if (spec.btf() != null && (objectBtfFd >= 0 || spec.btf().rawBtf() != null)) {
+                    if (objectBtfFd >= 0) {
+                        btf = objectBtfFd;
+                    } else {
+                        btfFd = BtfLoad.load(spec.btf().rawBtf(), what);
+                        btf = btfFd.get();
+                    }
                     funcInfo = copy(arena, spec.btf().funcInfo());
                     lineInfo = copy(arena, spec.btf().lineInfo());
                 }
-                Attempt attempt = new Attempt(spec, insns, code.length / 8, license, btfFd, funcInfo, lineInfo,
+                Attempt attempt = new Attempt(spec, insns, code.length / 8, license, btf, funcInfo, lineInfo,
                         fdArrayAddress);
                 if (logLevel == 0) {
                     long r = attempt.run(MemorySegment.NULL, 0, 0);
@@ -110,6 +124,9 @@ public final class ProgramLoader {
     private static boolean isVerifierRejection(int errno) {
         return errno == Errno.EACCES.number() || errno == Errno.EINVAL.number() || errno == Errno.E2BIG.number()
                 || errno == Errno.ENOSPC.number() || errno == Errno.EFAULT.number() || errno == Errno.ENOTSUPP.number()
+                // the verifier also reports unresolvable BTF ids, kernel symbols and map fds with a log
+                || errno == Errno.ENOENT.number() || errno == Errno.EBADF.number() || errno == Errno.ESRCH.number()
+                || errno == Errno.ENXIO.number() || errno == Errno.EOPNOTSUPP.number()
                 || errno == Errno.EPERM.number() && Capabilities.current().canBpf();
     }
 
@@ -171,13 +188,13 @@ public final class ProgramLoader {
         private final MemorySegment insns;
         private final int insnCount;
         private final MemorySegment license;
-        private final Fd btfFd;
+        private final int btfFd;
         private final MemorySegment funcInfo;
         private final MemorySegment lineInfo;
         private final long fdArray;
         private int logTrueSize;
 
-        Attempt(ProgramSpec spec, MemorySegment insns, int insnCount, MemorySegment license, Fd btfFd,
+        Attempt(ProgramSpec spec, MemorySegment insns, int insnCount, MemorySegment license, int btfFd,
                 MemorySegment funcInfo, MemorySegment lineInfo, long fdArray) {
             this.spec = spec;
             this.insns = insns;
@@ -205,8 +222,8 @@ public final class ProgramLoader {
             if (spec.expectedAttachType() != null) {
                 a.set(JAVA_INT, BpfAttr.PROG_EXPECTED_ATTACH_TYPE, spec.expectedAttachType().number());
             }
-            if (btfFd != null) {
-                a.set(JAVA_INT, BpfAttr.PROG_BTF_FD, btfFd.get());
+            if (btfFd >= 0) {
+                a.set(JAVA_INT, BpfAttr.PROG_BTF_FD, btfFd);
                 if (spec.btf().funcInfoCount() > 0) {
                     a.set(JAVA_INT, BpfAttr.PROG_FUNC_INFO_REC_SIZE, spec.btf().funcInfoRecordSize());
                     a.set(JAVA_LONG, BpfAttr.PROG_FUNC_INFO, funcInfo.address());

@@ -1,0 +1,127 @@
+package dev.ebpf4j;
+
+import dev.ebpf4j.link.PerfEventLink;
+import dev.ebpf4j.link.TcDirection;
+import dev.ebpf4j.link.XdpLink;
+
+import java.nio.file.Path;
+
+/**
+ * What {@link BpfObject#attach(String, AttachOptions)} and {@link BpfObject#attachAll(AttachOptions)} need beyond a
+ * program's section name: the network interface for XDP and tc programs, the cgroup for cgroup programs, the sampling
+ * event for perf_event programs, a process id or an override target for uprobes, and whether programs the kernel
+ * cannot attach (kprobes without kprobe support, ...) are skipped instead of failing the whole call. Immutable;
+ * start from {@link #NONE} and chain.
+ *
+ * <pre>{@code
+ * AttachOptions o = AttachOptions.NONE
+ *         .interfaceName("eth0")                         // xdp, tcx/ingress, tc
+ *         .cgroup(Path.of("/sys/fs/cgroup/app"))        // cgroup_skb/egress, cgroup/connect4, ...
+ *         .perfEvent(PerfEventLink.Options.cpuClock())  // perf_event
+ *         .uprobeTarget("/usr/bin/bash:readline")       // a bare "uprobe" section
+ *         .skipUnsupported();
+ * List<Link> links = obj.attachAll(o);
+ * }</pre>
+ */
+public final class AttachOptions {
+    /** No options: only programs whose section names everything attach. */
+    public static final AttachOptions NONE = new AttachOptions(null, 0, null, null, null, -1, null, null, false);
+
+    private final String interfaceName;
+    private final int ifindex;
+    private final XdpLink.Mode xdpMode;
+    private final TcDirection tcDirection;
+    private final Path cgroup;
+    private final int pid;
+    private final String uprobeTarget;
+    private final PerfEventLink.Options perfEvent;
+    private final boolean skipUnsupported;
+
+    private AttachOptions(String interfaceName, int ifindex, XdpLink.Mode xdpMode, TcDirection tcDirection,
+                          Path cgroup, int pid, String uprobeTarget, PerfEventLink.Options perfEvent,
+                          boolean skipUnsupported) {
+        this.interfaceName = interfaceName;
+        this.ifindex = ifindex;
+        this.xdpMode = xdpMode;
+        this.tcDirection = tcDirection;
+        this.cgroup = cgroup;
+        this.pid = pid;
+        this.uprobeTarget = uprobeTarget;
+        this.perfEvent = perfEvent;
+        this.skipUnsupported = skipUnsupported;
+    }
+
+    /** The network interface (by name) for xdp, tcx and tc programs. */
+    public AttachOptions interfaceName(String name) {
+        return new AttachOptions(name, 0, xdpMode, tcDirection, cgroup, pid, uprobeTarget, perfEvent, skipUnsupported);
+    }
+
+    /** The network interface (by index) for xdp, tcx and tc programs. */
+    public AttachOptions ifindex(int index) {
+        return new AttachOptions(null, index, xdpMode, tcDirection, cgroup, pid, uprobeTarget, perfEvent,
+                skipUnsupported);
+    }
+
+    /** The XDP attach mode (default: what {@link XdpLink} chooses). */
+    public AttachOptions xdpMode(XdpLink.Mode mode) {
+        return new AttachOptions(interfaceName, ifindex, mode, tcDirection, cgroup, pid, uprobeTarget, perfEvent,
+                skipUnsupported);
+    }
+
+    /** The direction for "tc"/"classifier" sections, which do not name one (default ingress). */
+    public AttachOptions tcDirection(TcDirection direction) {
+        return new AttachOptions(interfaceName, ifindex, xdpMode, direction, cgroup, pid, uprobeTarget, perfEvent,
+                skipUnsupported);
+    }
+
+    /** The cgroup v2 directory for cgroup programs. */
+    public AttachOptions cgroup(Path path) {
+        return new AttachOptions(interfaceName, ifindex, xdpMode, tcDirection, path, pid, uprobeTarget, perfEvent,
+                skipUnsupported);
+    }
+
+    /** Only this process for uprobes (default -1: every process). */
+    public AttachOptions pid(int processId) {
+        return new AttachOptions(interfaceName, ifindex, xdpMode, tcDirection, cgroup, processId, uprobeTarget,
+                perfEvent, skipUnsupported);
+    }
+
+    /**
+     * The uprobe target ({@code "binary:function[+offset]"}, or {@code "binary:0xFILEOFFSET"}) for uprobe programs;
+     * overrides the section's own target.
+     */
+    public AttachOptions uprobeTarget(String target) {
+        return new AttachOptions(interfaceName, ifindex, xdpMode, tcDirection, cgroup, pid, target, perfEvent,
+                skipUnsupported);
+    }
+
+    /** The event perf_event programs sample. */
+    public AttachOptions perfEvent(PerfEventLink.Options options) {
+        return new AttachOptions(interfaceName, ifindex, xdpMode, tcDirection, cgroup, pid, uprobeTarget, options,
+                skipUnsupported);
+    }
+
+    /**
+     * In {@link BpfObject#attachAll}, skip programs whose attachment the kernel does not support
+     * ({@link NotSupportedException}) instead of failing the call.
+     */
+    public AttachOptions skipUnsupported() {
+        return new AttachOptions(interfaceName, ifindex, xdpMode, tcDirection, cgroup, pid, uprobeTarget, perfEvent,
+                true);
+    }
+
+    public String interfaceName() { return interfaceName; }
+    public int ifindex() { return ifindex; }
+    public XdpLink.Mode xdpMode() { return xdpMode; }
+    public TcDirection tcDirection() { return tcDirection; }
+    public Path cgroup() { return cgroup; }
+    public int pid() { return pid; }
+    public String uprobeTarget() { return uprobeTarget; }
+    public PerfEventLink.Options perfEvent() { return perfEvent; }
+    public boolean skipsUnsupported() { return skipUnsupported; }
+
+    /** True when an interface was given. */
+    public boolean hasInterface() {
+        return interfaceName != null || ifindex > 0;
+    }
+}

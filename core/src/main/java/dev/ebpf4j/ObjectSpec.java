@@ -1,0 +1,274 @@
+package dev.ebpf4j;
+
+import dev.ebpf4j.btf.Btf;
+import dev.ebpf4j.elf.ElfFile;
+import dev.ebpf4j.internal.loader.MapDefinition;
+import dev.ebpf4j.internal.loader.ObjectModel;
+import dev.ebpf4j.internal.loader.ObjectParser;
+import dev.ebpf4j.internal.loader.ProgramDefinition;
+import dev.ebpf4j.internal.loader.ProgramSpecs;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A parsed BPF object file (what clang {@code -target bpf -g -O2 -c} produces), independent of the running kernel:
+ * its programs (each linked with the subprograms it calls), maps (BTF-defined {@code .maps}, legacy {@code maps},
+ * global data sections, {@code .kconfig}), global variables, license and BTF. Immutable: the {@code with*} methods
+ * return edited copies. {@link BpfObject#load(ObjectSpec)} turns it into live kernel objects.
+ *
+ * <p>Malformed files raise {@link ObjectFormatException} naming the section and byte offset. Programs in sections
+ * whose name is not a known {@code SEC()} pattern are kept with type {@link ProgramType#UNSPEC}; loading them fails
+ * with the closest known names.
+ *
+ * <pre>{@code
+ * ObjectSpec spec = ObjectSpec.read(Path.of("execsnoop.bpf.o"))
+ *         .withVariable("min_duration_ns", 1_000_000L)      // a const volatile in .rodata
+ *         .withMaxEntries("events", 1 << 20)
+ *         .withAutoload("debug_probe", false)
+ *         .withPinDirectory(Path.of("/sys/fs/bpf/execsnoop"));
+ * for (ProgramSpec p : spec.programs()) System.out.println(p.name() + " " + p.sectionName());
+ * try (BpfObject obj = BpfObject.load(spec)) { ... }
+ * }</pre>
+ */
+public final class ObjectSpec {
+    private final ObjectModel model;
+    private volatile List<ProgramSpec> programSpecs;
+
+    private ObjectSpec(ObjectModel model) {
+        this.model = model;
+    }
+
+    /** Reads and parses the object file at {@code path}. */
+    public static ObjectSpec read(Path path) {
+        String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+        try {
+            return new ObjectSpec(ObjectParser.parseSafely(ElfFile.read(path), name));
+        } catch (BpfException e) {
+            throw e.withContext("object '" + name + "'");
+        }
+    }
+
+    /** Parses an object held in {@code data}; {@code name} identifies it in messages. */
+    public static ObjectSpec parse(byte[] data, String name) {
+        try {
+            return new ObjectSpec(ObjectParser.parseSafely(ElfFile.parse(data.clone(), name), name));
+        } catch (BpfException e) {
+            throw e.withContext("object '" + name + "'");
+        }
+    }
+
+    /** The internal model (for the loader in this package). */
+    ObjectModel model() {
+        return model;
+    }
+
+    // ---- properties -------------------------------------------------------------------------------------------
+
+    /** The object's name (its file name). */
+    public String name() {
+        return model.name();
+    }
+
+    /** The {@code license} section's string, "" when the object has none (GPL-only helpers then fail to verify). */
+    public String license() {
+        return model.license();
+    }
+
+    /** The {@code version} section's kernel version code, 0 when absent. */
+    public int kernelVersion() {
+        return model.kernelVersion();
+    }
+
+    /** The object's BTF as compiled (type ids match {@code .BTF.ext} and CO-RE relocations), when it has any. */
+    public Optional<Btf> btf() {
+        return Optional.ofNullable(model.btf());
+    }
+
+    // ---- programs ---------------------------------------------------------------------------------------------
+
+    /**
+     * Every program, in section order. Instructions are linked (subprograms appended) and refer to maps by name
+     * ({@link dev.ebpf4j.asm.Instruction#reference()}); kernel-specific values (map fds, kernel symbol ids, CO-RE
+     * offsets) are filled in by {@link BpfObject#load}.
+     */
+    public List<ProgramSpec> programs() {
+        List<ProgramSpec> p = programSpecs;
+        if (p == null) {
+            List<ProgramSpec> out = new ArrayList<>();
+            for (ProgramDefinition d : model.programs()) out.add(toSpec(d));
+            programSpecs = p = List.copyOf(out);
+        }
+        return p;
+    }
+
+    /** The program named {@code name}; unknown names raise {@link BpfArgumentException} listing the known ones. */
+    public ProgramSpec program(String name) {
+        int i = programIndex(name);
+        return programs().get(i);
+    }
+
+    /** Whether {@link BpfObject#load} loads program {@code name} (false for '?' sections unless switched on). */
+    public boolean autoload(String name) {
+        return model.programs().get(programIndex(name)).autoload();
+    }
+
+    /** Names of the programs that will be loaded. */
+    public List<String> autoloadedPrograms() {
+        return model.programs().stream().filter(ProgramDefinition::autoload).map(ProgramDefinition::name).toList();
+    }
+
+    private int programIndex(String name) {
+        List<ProgramDefinition> ps = model.programs();
+        for (int i = 0; i < ps.size(); i++) if (ps.get(i).name().equals(name)) return i;
+        throw new BpfArgumentException("object '" + name() + "' has no program '" + name + "'; its programs are "
+                + ps.stream().map(ProgramDefinition::name).toList());
+    }
+
+    private ProgramSpec toSpec(ProgramDefinition d) {
+        return ProgramSpecs.of(model, d, model.btfBlob()).build();
+    }
+
+    // ---- maps and variables -------------------------------------------------------------------------------------
+
+    /** Every map: BTF-defined and legacy maps, then global data maps (named after their section) and .kconfig. */
+    public List<MapSpec> maps() {
+        return model.maps().stream().map(MapDefinition::spec).toList();
+    }
+
+    /** The map named {@code name} (".rodata", ".data.custom" for global data). */
+    public MapSpec map(String name) {
+        return definition(name).spec();
+    }
+
+    private MapDefinition definition(String name) {
+        for (MapDefinition d : model.maps()) if (d.name().equals(name)) return d;
+        throw new BpfArgumentException("object '" + name() + "' has no map '" + name + "'; its maps are "
+                + model.maps().stream().map(MapDefinition::name).toList());
+    }
+
+    /** The global variables, in section order. */
+    public List<VariableSpec> variables() {
+        return model.variables();
+    }
+
+    /** The global variable named {@code name}. */
+    public VariableSpec variable(String name) {
+        for (VariableSpec v : model.variables()) if (v.name().equals(name)) return v;
+        throw new BpfArgumentException("object '" + name() + "' has no global variable '" + name + "'; its variables "
+                + "are " + model.variables().stream().map(VariableSpec::name).toList());
+    }
+
+    /** The initial bytes of variable {@code name} (zeros for {@code .bss}), as they will be written at load. */
+    public byte[] initialValue(String name) {
+        VariableSpec v = variable(name);
+        byte[] section = sectionBytes(definition(v.section()).spec());
+        return Arrays.copyOfRange(section, v.offset(), v.offset() + v.size());
+    }
+
+    private static byte[] sectionBytes(MapSpec data) {
+        return data.contents().isEmpty() ? new byte[data.valueSize()] : data.contents().getFirst().value().clone();
+    }
+
+    // ---- edits ------------------------------------------------------------------------------------------------
+
+    /** A copy where program {@code name} is (or is not) loaded by {@link BpfObject#load}. */
+    public ObjectSpec withAutoload(String name, boolean autoload) {
+        int i = programIndex(name);
+        List<ProgramDefinition> ps = new ArrayList<>(model.programs());
+        ps.set(i, ps.get(i).withAutoload(autoload));
+        return new ObjectSpec(model.withPrograms(ps));
+    }
+
+    /**
+     * A copy that loads exactly the named programs (and the maps, as always): how a program is verified on its own,
+     * as veristat does.
+     */
+    public ObjectSpec withAutoloadOnly(String... names) {
+        Set<String> wanted = Set.of(names);
+        for (String n : wanted) programIndex(n);
+        List<ProgramDefinition> ps = new ArrayList<>();
+        for (ProgramDefinition d : model.programs()) ps.add(d.withAutoload(wanted.contains(d.name())));
+        return new ObjectSpec(model.withPrograms(ps));
+    }
+
+    /** A copy where the map with {@code map}'s name is replaced by {@code map} (sizes, flags, pinning, contents). */
+    public ObjectSpec withMap(MapSpec map) {
+        definition(map.name());
+        List<MapDefinition> ms = new ArrayList<>();
+        for (MapDefinition d : model.maps()) ms.add(d.name().equals(map.name()) ? d.withSpec(map) : d);
+        return new ObjectSpec(model.withMaps(ms));
+    }
+
+    /** A copy where map {@code name} has {@code maxEntries} entries. */
+    public ObjectSpec withMaxEntries(String name, int maxEntries) {
+        return withMap(map(name).withMaxEntries(maxEntries));
+    }
+
+    /**
+     * A copy where every map declared {@code __uint(pinning, LIBBPF_PIN_BY_NAME)} is pinned (or reused when a
+     * compatible map is pinned there already) under {@code directory} instead of {@code /sys/fs/bpf}.
+     */
+    public ObjectSpec withPinDirectory(Path directory) {
+        List<MapDefinition> ms = new ArrayList<>();
+        for (MapDefinition d : model.maps()) {
+            MapSpec s = d.spec();
+            ms.add(s.pinning().isPinned() ? d.withSpec(s.withPinning(MapSpec.Pinning.byName(directory, s.name()))) : d);
+        }
+        return new ObjectSpec(model.withMaps(ms));
+    }
+
+    /**
+     * A copy where global variable {@code name} starts as {@code value}: a constant for {@code .rodata} variables
+     * (the verifier sees it and prunes code it disables), the initial value otherwise. The value is stored in the
+     * variable's size (1, 2, 4 or 8 bytes) and must fit it (as a signed or unsigned number).
+     */
+    public ObjectSpec withVariable(String name, long value) {
+        VariableSpec v = variable(name);
+        int size = v.size();
+        if (size != 1 && size != 2 && size != 4 && size != 8) {
+            throw new BpfArgumentException("variable '" + name + "' is " + size + " bytes; set it with "
+                    + "withVariable(name, byte[])");
+        }
+        if (size < 8) {
+            long max = 1L << (size * 8);
+            if (value < -(max / 2) || value >= max) {
+                throw new BpfArgumentException("variable '" + name + "' is " + size + " bytes; " + value
+                        + " does not fit");
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(value);
+        byte[] bytes = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Arrays.copyOf(b.array(), size)
+                : Arrays.copyOfRange(b.array(), 8 - size, 8);
+        return withVariable(name, bytes);
+    }
+
+    /** A copy where boolean global variable {@code name} starts as {@code value}. */
+    public ObjectSpec withVariable(String name, boolean value) {
+        return withVariable(name, value ? 1L : 0L);
+    }
+
+    /** A copy where global variable {@code name} starts with {@code bytes} (exactly its size). */
+    public ObjectSpec withVariable(String name, byte[] bytes) {
+        VariableSpec v = variable(name);
+        if (bytes.length != v.size()) {
+            throw new BpfArgumentException("variable '" + name + "' is " + v.size() + " bytes, got " + bytes.length);
+        }
+        MapSpec data = definition(v.section()).spec();
+        byte[] section = sectionBytes(data);
+        System.arraycopy(bytes, 0, section, v.offset(), bytes.length);
+        return withMap(data.withContents(List.of(new MapSpec.MapEntry(new byte[4], section))));
+    }
+
+    @Override
+    public String toString() {
+        return "ObjectSpec[" + name() + ", " + model.programs().size() + " programs, " + model.maps().size()
+                + " maps, " + model.variables().size() + " variables]";
+    }
+}

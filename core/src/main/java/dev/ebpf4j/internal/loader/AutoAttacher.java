@@ -1,0 +1,201 @@
+package dev.ebpf4j.internal.loader;
+
+import dev.ebpf4j.AttachOptions;
+import dev.ebpf4j.AttachType;
+import dev.ebpf4j.BpfArgumentException;
+import dev.ebpf4j.NotSupportedException;
+import dev.ebpf4j.Program;
+import dev.ebpf4j.SectionDef;
+import dev.ebpf4j.internal.netlink.NetworkInterfaces;
+import dev.ebpf4j.link.CgroupLink;
+import dev.ebpf4j.link.IterLink;
+import dev.ebpf4j.link.KprobeLink;
+import dev.ebpf4j.link.Link;
+import dev.ebpf4j.link.PerfEventLink;
+import dev.ebpf4j.link.RawTracepointLink;
+import dev.ebpf4j.link.TcAttach;
+import dev.ebpf4j.link.TcDirection;
+import dev.ebpf4j.link.TcxLink;
+import dev.ebpf4j.link.TracepointLink;
+import dev.ebpf4j.link.TracingLink;
+import dev.ebpf4j.link.UprobeLink;
+import dev.ebpf4j.link.XdpLink;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Attaches a loaded program the way its section name says, with the link classes of {@code dev.ebpf4j.link}:
+ * tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret/lsm, iter, kprobe/kretprobe/ksyscall, uprobe/uretprobe
+ * ({@code binary:function[+offset]}, libraries found on the usual library paths), xdp and tcx/tc (interface from the
+ * options), cgroup (path from the options), perf_event (event from the options).
+ *
+ * <pre>{@code
+ * Link l = AutoAttacher.attach(program, definition, AttachOptions.NONE.interfaceName("eth0"));
+ * }</pre>
+ */
+public final class AutoAttacher {
+    private AutoAttacher() {
+    }
+
+    /** True when programs of this section can be attached from the section name (with options). */
+    public static boolean canAutoAttach(ProgramDefinition d) {
+        if (d.match() == null) return false;
+        return switch (d.match().definition().attachKind()) {
+            case NONE, STRUCT_OPS, FREPLACE, SOCKMAP, SK_LOOKUP, NETFILTER, NETKIT, FLOW_DISSECTOR, SOCKET_FILTER -> false;
+            default -> true;
+        };
+    }
+
+    /** Attaches {@code program} (loaded from {@code d}). */
+    public static Link attach(Program program, ProgramDefinition d, AttachOptions o) {
+        if (d.match() == null) throw new BpfArgumentException(d.describe() + ": unknown section, cannot attach");
+        SectionDef def = d.match().definition();
+        String target = d.match().target();
+        String what = d.describe();
+        return switch (def.attachKind()) {
+            case TRACEPOINT -> TracepointLink.attach(program, requireTarget(what, target, "category/name"));
+            case RAW_TRACEPOINT -> RawTracepointLink.attach(program, requireTarget(what, target, "tracepoint"));
+            case TRACING -> def.attachType() == AttachType.TRACE_RAW_TP ? RawTracepointLink.attach(program)
+                    : TracingLink.attach(program);
+            case LSM -> TracingLink.attach(program);
+            case ITER -> IterLink.attach(program);
+            case KPROBE, KRETPROBE -> {
+                String t = requireTarget(what, target, "function[+offset]");
+                KprobeLink.Options ko = kprobe(t);
+                yield KprobeLink.attach(program, def.attachKind() == SectionDef.AttachKind.KRETPROBE
+                        ? ko.onReturn() : ko);
+            }
+            case KSYSCALL, KRETSYSCALL -> {
+                String t = requireTarget(what, target, "syscall");
+                KprobeLink.Options ko = KprobeLink.Options.function(syscallFunction(t));
+                yield KprobeLink.attach(program, def.attachKind() == SectionDef.AttachKind.KRETSYSCALL
+                        ? ko.onReturn() : ko);
+            }
+            case KPROBE_MULTI, KRETPROBE_MULTI -> KprobeLink.attachMulti(program,
+                    List.of(requireTarget(what, target, "pattern")),
+                    def.attachKind() == SectionDef.AttachKind.KRETPROBE_MULTI);
+            case UPROBE, URETPROBE -> {
+                String t = o.uprobeTarget() != null ? o.uprobeTarget() : requireTarget(what, target,
+                        "binary:function[+offset] (or AttachOptions.uprobeTarget)");
+                UprobeLink.Options uo = uprobe(what, t).pid(o.pid());
+                yield UprobeLink.attach(program, def.attachKind() == SectionDef.AttachKind.URETPROBE
+                        ? uo.onReturn() : uo);
+            }
+            case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION, KPROBE_SESSION -> throw NotSupportedException
+                    .notImplemented(def.prefix() + " links", what + ": use uprobe/kprobe sections, or attach with "
+                            + "KprobeLink.attachMulti");
+            case USDT -> throw NotSupportedException.notImplemented("USDT probes", what + ": attaching them needs "
+                    + ".note.stapsdt parsing, argument spec computation and the usdt.bpf.h spec and IP maps; attach a "
+                    + "uprobe at the probe's address instead");
+            case XDP -> {
+                int ifindex = ifindex(what, o, "XDP");
+                yield o.xdpMode() == null ? XdpLink.attach(program, ifindex) : XdpLink.attach(program, ifindex,
+                        o.xdpMode());
+            }
+            case TCX -> TcxLink.attach(program, ifindex(what, o, "tcx"),
+                    def.attachType() == AttachType.TCX_EGRESS ? TcDirection.EGRESS : TcDirection.INGRESS);
+            case TC_LEGACY -> TcAttach.attach(program, ifindex(what, o, "tc"),
+                    o.tcDirection() == null ? TcDirection.INGRESS : o.tcDirection());
+            case CGROUP -> {
+                if (o.cgroup() == null) {
+                    throw new BpfArgumentException(what + ": attaching a cgroup program needs a cgroup: "
+                            + "AttachOptions.cgroup(path)");
+                }
+                AttachType at = program.expectedAttachType() != null ? program.expectedAttachType() : def.attachType();
+                if (at == null) {
+                    throw new BpfArgumentException(what + ": the section does not say where in the cgroup to attach; "
+                            + "use CgroupLink.attach with an AttachType");
+                }
+                yield CgroupLink.attach(program, o.cgroup(), at);
+            }
+            case PERF_EVENT -> {
+                if (o.perfEvent() == null) {
+                    throw new BpfArgumentException(what + ": attaching a perf_event program needs the event to sample:"
+                            + " AttachOptions.perfEvent(PerfEventLink.Options.cpuClock())");
+                }
+                yield PerfEventLink.attach(program, o.perfEvent());
+            }
+            default -> throw new BpfArgumentException(what + ": programs of section '" + def.pattern() + "' cannot be "
+                    + "attached from their section name; attach them with the classes of dev.ebpf4j.link");
+        };
+    }
+
+    private static String requireTarget(String what, String target, String form) {
+        if (target.isEmpty()) {
+            throw new BpfArgumentException(what + ": the section names no attach target (expected '" + form + "')");
+        }
+        return target;
+    }
+
+    private static int ifindex(String what, AttachOptions o, String kind) {
+        if (o.ifindex() > 0) return o.ifindex();
+        if (o.interfaceName() != null) return NetworkInterfaces.indexOf(o.interfaceName());
+        throw new BpfArgumentException(what + ": attaching a " + kind + " program needs a network interface: "
+                + "AttachOptions.interfaceName(name) or ifindex(index)");
+    }
+
+    private static KprobeLink.Options kprobe(String target) {
+        int plus = target.indexOf('+');
+        if (plus < 0) return KprobeLink.Options.function(target);
+        try {
+            return KprobeLink.Options.function(target.substring(0, plus)).offset(Long.decode(target.substring(plus + 1)));
+        } catch (NumberFormatException e) {
+            throw new BpfArgumentException("kprobe target '" + target + "' has a bad offset");
+        }
+    }
+
+    /** The kernel function of a syscall: "__x64_sys_openat" on x86-64, "__arm64_sys_..." on arm64. */
+    static String syscallFunction(String syscall) {
+        String arch = System.getProperty("os.arch");
+        String prefix = switch (arch) {
+            case "amd64", "x86_64" -> "__x64_sys_";
+            case "aarch64" -> "__arm64_sys_";
+            case "s390x" -> "__s390x_sys_";
+            case "riscv64" -> "__riscv_sys_";
+            default -> "sys_";
+        };
+        return prefix + syscall;
+    }
+
+    /** Parses "binary:function[+offset]" or "binary:0xOFFSET". */
+    static UprobeLink.Options uprobe(String what, String target) {
+        int colon = target.lastIndexOf(':');
+        if (colon <= 0 || colon == target.length() - 1) {
+            throw new BpfArgumentException(what + ": uprobe target '" + target + "' is not 'binary:function[+offset]'");
+        }
+        Path binary = resolveBinary(target.substring(0, colon));
+        String func = target.substring(colon + 1);
+        try {
+            if (func.startsWith("0x")) return UprobeLink.Options.fileOffset(binary, Long.decode(func));
+            int plus = func.indexOf('+');
+            if (plus < 0) return UprobeLink.Options.symbol(binary, func);
+            return UprobeLink.Options.symbol(binary, func.substring(0, plus)).offset(Long.decode(func.substring(plus + 1)));
+        } catch (NumberFormatException e) {
+            throw new BpfArgumentException(what + ": bad offset in uprobe target '" + target + "'");
+        }
+    }
+
+    /** An absolute path as given; a library name ("libc.so.6") searched on LD_LIBRARY_PATH and the system paths. */
+    static Path resolveBinary(String name) {
+        Path p = Path.of(name);
+        if (p.isAbsolute() || name.contains("/")) return p;
+        List<String> dirs = new ArrayList<>();
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        if (ld != null) for (String d : ld.split(":")) if (!d.isEmpty()) dirs.add(d);
+        String multiarch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64-linux-gnu";
+            case "aarch64" -> "aarch64-linux-gnu";
+            default -> System.getProperty("os.arch") + "-linux-gnu";
+        };
+        dirs.addAll(List.of("/lib/" + multiarch, "/usr/lib/" + multiarch, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+                "/usr/local/lib"));
+        for (String d : dirs) {
+            Path c = Path.of(d, name);
+            if (Files.isRegularFile(c)) return c;
+        }
+        return p;
+    }
+}
