@@ -43,7 +43,9 @@ public abstract class RecordBytes {
 
     /** Makes the record show {@code length} bytes of {@code data} from {@code base} (the reader, before the handler). */
     protected final void show(MemorySegment data, long base, int length) {
-        this.data = data;
+        // Readers pass the same ring segment for record after record: skipping the unchanged reference store also
+        // skips the GC write barrier on this per-record path.
+        if (this.data != data) this.data = data;
         this.base = base;
         this.length = length;
         this.valid = true;

@@ -8,10 +8,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * One CPU's perf ring: a {@code PERF_COUNT_SW_BPF_OUTPUT} event mapped as one metadata page
@@ -81,14 +81,20 @@ final class CpuBuffer {
      * {@code onLost}; returns the number of samples delivered. {@code stop} is checked after every record.
      */
     int consume(PerfSample sample, SampleHandler onSample, LostHandler onLost, int max, java.util.function.BooleanSupplier stop) {
+        // Fields in locals, and the 8-byte record header (u32 type, u16 misc, u16 size) read with one load.
+        final MemorySegment data = this.data;
+        final long mask = this.mask;
+        final long dataSize = this.dataSize;
+        final int cpu = this.cpu;
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long pos = tail;
         int delivered = 0;
         try {
             while (pos < head && delivered < max) {
                 long offset = pos & mask;
-                int type = data.get(JAVA_INT, offset);
-                int size = Short.toUnsignedInt(data.get(JAVA_SHORT, offset + 6));
+                long header = data.get(JAVA_LONG, offset);
+                int type = (int) (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? header : header >>> 32);
+                int size = (int) (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? header >>> 48 : header) & 0xffff;
                 if (size < HEADER_SIZE || size > head - pos) {
                     throw new BpfException("perf buffer of cpu " + cpu + ": corrupt record header (type " + type
                             + ", size " + size + ") at position " + pos);
@@ -107,7 +113,6 @@ final class CpuBuffer {
                                 + " bytes claims " + rawSize + " raw bytes; the event must sample PERF_SAMPLE_RAW only");
                     }
                     delivered++;
-                    samples++;
                     sample.bind(src, base + HEADER_SIZE + 4, rawSize, cpu);
                     try {
                         onSample.onSample(sample);
@@ -122,6 +127,7 @@ final class CpuBuffer {
                 if (stop.getAsBoolean()) break;
             }
         } finally {
+            samples += delivered;
             leftover = pos < head;
             tail = pos;
             LONG.setRelease(meta, DATA_TAIL, pos);

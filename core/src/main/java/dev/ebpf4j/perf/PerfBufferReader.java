@@ -148,8 +148,8 @@ public final class PerfBufferReader implements AutoCloseable {
     }
 
     /**
-     * Samples the kernel reported lost, over all CPUs, so far. Counters do not wait for a running poll; read from
-     * another thread while one runs, they may lag by the batch in progress.
+     * Samples the kernel reported lost, over all CPUs, so far. Counters do not wait for a running poll; while one runs
+     * (read from another thread, or from a handler), they may lag by the batch in progress.
      */
     public long lostSamples() {
         long sum = 0;

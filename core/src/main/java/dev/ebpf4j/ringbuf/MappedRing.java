@@ -100,10 +100,18 @@ final class MappedRing {
      * how many were delivered. {@code stop} is checked after every record (the reader is closing).
      */
     int consume(RingRecord record, int max, ClosingFlag stop) {
+        // Fields in locals: the acquire loads below keep the JIT from caching field reads across iterations.
+        final MemorySegment data = this.data;
+        final long mask = this.mask;
+        final long size = this.size;
+        final long publishEvery = this.publishEvery;
+        final RecordHandler handler = this.handler;
+        final int ring = this.index;
         long cons = consumerPos;
         long published = cons;
         long prod = (long) LONG.getAcquire(producerPage, 0L);
         int delivered = 0;
+        int skipped = 0;
         try {
             while (cons < prod && delivered < max) {
                 long offset = cons & mask;
@@ -117,11 +125,10 @@ final class MappedRing {
                 }
                 cons += span;
                 if ((header & DISCARD_BIT) != 0) {
-                    discarded++;
+                    skipped++;
                 } else {
                     delivered++;
-                    records++;
-                    record.bind(data, offset + HEADER_SIZE, length, index);
+                    record.bind(data, offset + HEADER_SIZE, length, ring);
                     try {
                         handler.onRecord(record);
                     } finally {
@@ -135,6 +142,8 @@ final class MappedRing {
                 }
             }
         } finally {
+            records += delivered;
+            discarded += skipped;
             progressed = cons != consumerPos;
             consumerPos = cons;
             if (cons != published) LONG.setRelease(consumerPage, 0L, cons);

@@ -151,8 +151,9 @@ public final class RingBufferReader implements AutoCloseable {
     }
 
     /**
-     * Counters and fill level of ring {@code ring} (its index in adding order). Does not wait for a running poll; read
-     * from another thread while one runs, the counters may lag by the records of the batch in progress.
+     * Counters and fill level of ring {@code ring} (its index in adding order). Does not wait for a running poll; while
+     * one runs (read from another thread, or from a handler), the counters may lag by the records of the batch in
+     * progress: they are added up once per batch.
      */
     public RingStats stats(int ring) {
         Objects.checkIndex(ring, rings.length);
