@@ -64,6 +64,13 @@ final class BtfBytes {
         return bigEndian ? segment.get(BE_INT, offset) : segment.get(LE_INT, offset);
     }
 
+    /** {@code count} consecutive 4-byte words from {@code offset}, in the blob's byte order, as one array copy. */
+    int[] words(long offset, long count) {
+        int[] w = new int[Math.toIntExact(count)];
+        MemorySegment.copy(segment, bigEndian ? BE_INT : LE_INT, offset, w, 0, w.length);
+        return w;
+    }
+
     long u32(long offset) {
         return Integer.toUnsignedLong(i32(offset));
     }

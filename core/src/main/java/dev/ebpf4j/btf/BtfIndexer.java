@@ -9,9 +9,9 @@ import java.util.Arrays;
  * VAR linkages. After it, decoding any record cannot fail. Loops between types are legal at this level (a struct
  * points to itself) and are left to the helpers that follow chains, which bound their steps.
  *
- * <p>Speed matters (vmlinux has ~150k types): the hot loop reads integers only and keeps just the largest name
- * offset and type id seen; only when one of them is out of range does a second pass find the first offending field
- * to name it in the error.
+ * <p>Speed matters (vmlinux has ~150k types, parsed at tool start-up while the JIT has not compiled anything yet): the
+ * hot loop reads plain ints from one copy of the section and keeps just the largest name offset and type id seen;
+ * only when one of them is out of range does a second pass find the first offending field to name it in the error.
  */
 final class BtfIndexer {
     /** Per kind value: bytes between vlen entries' start and their name offset / type id fields, or -1. */
@@ -61,18 +61,25 @@ final class BtfIndexer {
     }
 
     private Index run(BtfHeader h) {
-        long pos = h.typeStart();
+        long start = h.typeStart();
         long end = h.typeEnd();
+        // Every field the loop reads is a 4-byte word at a multiple of 4 from the section start (records and their
+        // entries are whole words). Reading them from an int[] copy (byte order fixed by the copy) rather than through
+        // the segment keeps the pass fast before the JIT has compiled it, which is the common case: a tool parses
+        // vmlinux once, at start-up.
+        int[] w = b.words(start, (end - start) >>> 2);
         int[] offsets = new int[(int) Math.min(h.typeLength() / 32 + 16, 1 << 20)];
         int n = 0;
         long maxName = 0;
         long maxRef = 0;
+        long pos = start;
         while (pos < end) {
             if (end - pos < BtfKind.HEADER_BYTES) {
                 throw b.error(pos, "type [" + (firstId + n) + "]: record header truncated, " + (end - pos)
                         + " bytes left in the type section");
             }
-            int info = b.i32(pos + 4);
+            int at = (int) ((pos - start) >>> 2);
+            int info = w[at + 1];
             int kindValue = (info >>> 24) & 0x1f;
             int vlen = info & 0xffff;
             if (kindValue == 0 || kindValue >= KINDS) {
@@ -84,39 +91,45 @@ final class BtfIndexer {
                 throw b.error(pos, "type [" + (firstId + n) + "] " + BtfKind.of(kindValue) + " with vlen=" + vlen
                         + " needs " + size + " bytes but only " + (end - pos) + " remain in the type section");
             }
-            maxName = Math.max(maxName, b.u32(pos));
-            long p = pos + BtfKind.HEADER_BYTES;
+            maxName = Math.max(maxName, Integer.toUnsignedLong(w[at]));
+            int p = at + BtfKind.HEADER_BYTES / 4;
             switch (kindValue) {
-                case 1 -> checkEncoding(p, firstId + n);                                     // INT
-                case 2, 8, 9, 10, 11, 13, 17, 18 -> maxRef = Math.max(maxRef, b.u32(pos + 8)); // single reference
+                case 1 -> checkEncoding(w[p], pos + BtfKind.HEADER_BYTES, firstId + n);          // INT
+                case 2, 8, 9, 10, 11, 13, 17, 18 -> maxRef = Math.max(maxRef, Integer.toUnsignedLong(w[at + 2]));
                 case 12 -> {                                                                  // FUNC
-                    maxRef = Math.max(maxRef, b.u32(pos + 8));
+                    maxRef = Math.max(maxRef, Integer.toUnsignedLong(w[at + 2]));
                     if (BtfLinkage.of(vlen) == null) {
                         throw b.error(pos + 4, "type [" + (firstId + n) + "] FUNC: linkage " + vlen
                                 + " is not static, global or extern");
                     }
                 }
                 case 14 -> {                                                                  // VAR
-                    maxRef = Math.max(maxRef, b.u32(pos + 8));
-                    long linkage = b.u32(p);
+                    maxRef = Math.max(maxRef, Integer.toUnsignedLong(w[at + 2]));
+                    long linkage = Integer.toUnsignedLong(w[p]);
                     if (BtfLinkage.of(linkage) == null) {
-                        throw b.error(p, "type [" + (firstId + n) + "] VAR: linkage " + linkage
-                                + " is not static, global or extern");
+                        throw b.error(pos + BtfKind.HEADER_BYTES, "type [" + (firstId + n) + "] VAR: linkage "
+                                + linkage + " is not static, global or extern");
                     }
                 }
-                case 3 -> maxRef = Math.max(maxRef, Math.max(b.u32(p), b.u32(p + 4)));       // ARRAY
+                case 3 -> maxRef = Math.max(maxRef,                                           // ARRAY
+                        Math.max(Integer.toUnsignedLong(w[p]), Integer.toUnsignedLong(w[p + 1])));
                 default -> {
                 }
             }
             if (vlen != 0 && stride != 0) {
                 int nameAt = ENTRY_NAME_AT[kindValue];
                 int refAt = ENTRY_REF_AT[kindValue];
-                long entriesEnd = p + (long) vlen * stride;
+                int words = stride >>> 2;
+                int entriesEnd = p + vlen * words;
                 if (nameAt >= 0) {
-                    for (long e = p + nameAt; e < entriesEnd; e += stride) maxName = Math.max(maxName, b.u32(e));
+                    for (int e = p + (nameAt >>> 2); e < entriesEnd; e += words) {
+                        maxName = Math.max(maxName, Integer.toUnsignedLong(w[e]));
+                    }
                 }
                 if (refAt >= 0) {
-                    for (long e = p + refAt; e < entriesEnd; e += stride) maxRef = Math.max(maxRef, b.u32(e));
+                    for (int e = p + (refAt >>> 2); e < entriesEnd; e += words) {
+                        maxRef = Math.max(maxRef, Integer.toUnsignedLong(w[e]));
+                    }
                 }
             }
             if (n == offsets.length) offsets = Arrays.copyOf(offsets, n + (n >> 1) + 16);
@@ -129,8 +142,8 @@ final class BtfIndexer {
         return new Index(offsets, n);
     }
 
-    private void checkEncoding(long at, int id) {
-        int encoding = (b.i32(at) >>> 24) & 0x0f;
+    private void checkEncoding(int word, long at, int id) {
+        int encoding = (word >>> 24) & 0x0f;
         if (BtfIntEncoding.of(encoding) == null) {
             throw b.error(at, "type [" + id + "] INT: encoding " + encoding
                     + " is not one of none, SIGNED, CHAR, BOOL");
