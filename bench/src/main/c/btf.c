@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Pair 5: parse the running kernel's BTF with btf__load_vmlinux_btf (read /sys/kernel/btf/vmlinux, copy, index).
- *   btf warm N    N unreported parses, then N parses in this process: median ms per parse ("warm"), and the same
- *                 with a lookup of struct task_struct by name after each parse ("warm-find")
+ *   btf warm N    unreported parses (N, and for at least a second), then N parses in this process: median ms per
+ *                 parse ("warm"), and the same with a lookup of struct task_struct by name after each ("warm-find")
  *   btf child     one parse in a fresh process, printed as a CHILD line for `spawn` (cold)
  * count is btf__type_cnt (types including void), which the Java side's Btf.typeCount() must match.
  * Mirrored by dev.ebpf4j.bench.pairs.BtfPair.
@@ -13,6 +13,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "anchor.h"
+
+#define WARMUP_NS 1000000000ull  /* warm-up: N parses and at least this long, as on the Java side */
 
 static uint32_t parse_once(int find, uint64_t *ns)
 {
@@ -43,7 +45,8 @@ int btf_main(int argc, char **argv)
 	uint64_t *times = calloc(n, sizeof(*times));
 	for (int find = 0; find <= 1; find++) {
 		uint32_t count = 0;
-		for (long i = 0; i < n; i++)
+		uint64_t warm_until = now_ns() + WARMUP_NS;
+		for (long i = 0; i < n || now_ns() < warm_until; i++)
 			parse_once(find, &ns);
 		for (long i = 0; i < n; i++) {
 			count = parse_once(find, &ns);

@@ -2,7 +2,8 @@
 /*
  * Pair 6: open and load a CO-RE object (bench_core.bpf.o: 8 programs, 3 maps, .rodata, .bss) with
  * bpf_object__open_file + bpf_object__load; closing is not timed.
- *   load warm N OBJ   N unreported loads, then N loads in this process: median ms per open+load
+ *   load warm N OBJ   unreported loads (N, and for at least a second), then N loads in this process: median ms
+ *                     per open+load
  *   load child OBJ    one load in a fresh process, printed as a CHILD line for `spawn` (cold)
  * count is the number of programs loaded, check the sum of their translated instruction counts (the CO-RE result
  * must be the same code on both sides). Mirrored by dev.ebpf4j.bench.pairs.ObjectLoadPair.
@@ -13,6 +14,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "anchor.h"
+
+#define WARMUP_NS 1000000000ull  /* warm-up: N loads and at least this long, as on the Java side */
 
 static uint64_t load_once(const char *path, uint32_t *programs, uint64_t *insns)
 {
@@ -53,7 +56,8 @@ int load_main(int argc, char **argv)
 		die("usage: bench-anchor load warm N OBJ | child OBJ");
 	long n = arg_long(argv[1], "N");
 	uint64_t *times = calloc(n, sizeof(*times));
-	for (long i = 0; i < n; i++)
+	uint64_t warm_until = now_ns() + WARMUP_NS;
+	for (long i = 0; i < n || now_ns() < warm_until; i++)
 		load_once(argv[2], &programs, &insns);
 	for (long i = 0; i < n; i++)
 		times[i] = load_once(argv[2], &programs, &insns);

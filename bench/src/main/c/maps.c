@@ -14,7 +14,9 @@
 #include "anchor.h"
 
 #define SCRAMBLE 2654435761u
-#define WARMUP_OPS 200000
+#define WARMUP_OPS 50000
+#define WARMUP_CHUNK 10000
+#define WARMUP_NS 1000000000ull  /* warm-up: WARMUP_OPS and at least this long, as on the Java side */
 
 static int create(enum bpf_map_type type, const char *name, uint32_t entries)
 {
@@ -51,9 +53,12 @@ static void lookups(const char *kase, int fd, uint32_t mask, uint64_t ops)
 {
 	uint32_t key;
 	uint64_t value = 0, found = 0, sum = 0;
-	for (uint64_t i = 0; i < WARMUP_OPS; i++) {
-		key = (uint32_t)(i * SCRAMBLE) & mask;
-		bpf_map_lookup_elem(fd, &key, &value);
+	uint64_t warm_until = now_ns() + WARMUP_NS;
+	for (uint64_t done = 0; done < WARMUP_OPS || now_ns() < warm_until; done += WARMUP_CHUNK) {
+		for (uint64_t i = 0; i < WARMUP_CHUNK; i++) {
+			key = (uint32_t)(i * SCRAMBLE) & mask;
+			bpf_map_lookup_elem(fd, &key, &value);
+		}
 	}
 	uint64_t t0 = now_ns();
 	for (uint64_t i = 0; i < ops; i++) {
@@ -71,10 +76,13 @@ static void updates(const char *kase, int fd, uint32_t mask, uint64_t ops)
 {
 	uint32_t key;
 	uint64_t value;
-	for (uint64_t i = 0; i < WARMUP_OPS; i++) {
-		key = (uint32_t)(i * SCRAMBLE) & mask;
-		value = (uint64_t)key * 3;
-		bpf_map_update_elem(fd, &key, &value, BPF_ANY);
+	uint64_t warm_until = now_ns() + WARMUP_NS;
+	for (uint64_t done = 0; done < WARMUP_OPS || now_ns() < warm_until; done += WARMUP_CHUNK) {
+		for (uint64_t i = 0; i < WARMUP_CHUNK; i++) {
+			key = (uint32_t)(i * SCRAMBLE) & mask;
+			value = (uint64_t)key * 3;
+			bpf_map_update_elem(fd, &key, &value, BPF_ANY);
+		}
 	}
 	uint64_t done = 0, t0 = now_ns();
 	for (uint64_t i = 0; i < ops; i++) {

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Pair 5: parsing the running kernel's BTF; the mirror of {@code bench/src/main/c/btf.c}.
  * <ul>
- *   <li>warm: {@link Btf#read(Path)} of {@code /sys/kernel/btf/vmlinux}, N times in this process after N unreported
- *   parses, median per parse (libbpf: {@code btf__load_vmlinux_btf}, which reads the file the same way);
+ *   <li>warm: {@link Btf#read(Path)} of {@code /sys/kernel/btf/vmlinux}, N times in this process after unreported parses
+ *   (N, and for at least a second), median per parse (libbpf: {@code btf__load_vmlinux_btf}, which reads the file the same way);
  *   "warm-find" adds a lookup of {@code struct task_struct} by name after each parse.</li>
  *   <li>cold ({@link #child(long)}): the first {@link Btf#vmlinux()} in a fresh JVM, what a tool pays; printed as a
  *   CHILD line for the anchor's {@code spawn}, which also times the JVM's start.</li>
@@ -23,6 +23,8 @@ import java.util.List;
  */
 public final class BtfPair {
     static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    /** Warm-up: N iterations and at least this long (both sides), so the JIT has compiled the parser. */
+    static final long WARMUP_NANOS = 1_000_000_000L;
 
     private BtfPair() {
     }
@@ -32,7 +34,8 @@ public final class BtfPair {
         long[] times = new long[n];
         for (boolean find : new boolean[] {false, true}) {
             int count = 0;
-            for (int i = 0; i < n; i++) parseOnce(find);
+            long warmUntil = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < n || System.nanoTime() < warmUntil; i++) parseOnce(find);
             for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 count = parseOnce(find);

@@ -15,8 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * Pair 3: single-element lookups and updates from user space with {@link BpfMap}'s allocation-free segment methods,
  * on a hash and an array of ENTRIES entries (u32 key, u64 value = key * 3), keys in the anchor's scrambled order
- * ({@code key = i * 2654435761 mod ENTRIES}); the mirror of {@code bench/src/main/c/maps.c}. 200,000 unreported
- * operations warm each case up on both sides.
+ * ({@code key = i * 2654435761 mod ENTRIES}); the mirror of {@code bench/src/main/c/maps.c}. Unreported
+ * operations warm each case up on both sides (50,000, and for at least a second, in chunks of 10,000 keys).
  *
  * <pre>{@code
  * MapOpsPair.run(200_000, 65536).forEach(BenchLine::print);
@@ -24,7 +24,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class MapOpsPair {
     static final int SCRAMBLE = (int) 2654435761L;
-    static final int WARMUP_OPS = 200_000;
+    static final int WARMUP_OPS = 50_000;
+    static final int WARMUP_CHUNK = 10_000;
 
     private MapOpsPair() {
     }
@@ -50,13 +51,23 @@ public final class MapOpsPair {
 
     private static BenchLine lookups(String kase, BpfMap map, MemorySegment key, MemorySegment value, int mask,
                                      long ops) {
-        for (long i = 0; i < WARMUP_OPS; i++) {
-            key.set(JAVA_INT, 0, (int) i * SCRAMBLE & mask);
-            map.lookup(key, value);
+        // Warm-up and measurement run the same loop, so the measured run starts in the code the JIT compiled for it.
+        long warmUntil = System.nanoTime() + BtfPair.WARMUP_NANOS;
+        for (long done = 0; done < WARMUP_OPS || System.nanoTime() < warmUntil; done += WARMUP_CHUNK) {
+            lookupLoop(map, key, value, mask, WARMUP_CHUNK, new long[2]);
         }
+        long[] found = new long[2];
+        long t0 = System.nanoTime();
+        lookupLoop(map, key, value, mask, ops, found);
+        long t = System.nanoTime() - t0;
+        return BenchLine.of("mapops", kase, "ops_per_s", ops / (t / 1e9), found[0]).withCheck(found[1])
+                .failedIf(found[0] == ops ? "" : "keys_missing");
+    }
+
+    /** Looks up keys 0.. in the scrambled order; counts hits in {@code out[0]} and sums their values in {@code out[1]}. */
+    private static void lookupLoop(BpfMap map, MemorySegment key, MemorySegment value, int mask, long ops, long[] out) {
         long found = 0;
         long sum = 0;
-        long t0 = System.nanoTime();
         for (long i = 0; i < ops; i++) {
             key.set(JAVA_INT, 0, (int) i * SCRAMBLE & mask);
             if (map.lookup(key, value)) {
@@ -64,27 +75,28 @@ public final class MapOpsPair {
                 sum += value.get(JAVA_LONG, 0);
             }
         }
-        long t = System.nanoTime() - t0;
-        return BenchLine.of("mapops", kase, "ops_per_s", ops / (t / 1e9), found).withCheck(sum)
-                .failedIf(found == ops ? "" : "keys_missing");
+        out[0] = found;
+        out[1] = sum;
     }
 
     private static BenchLine updates(String kase, BpfMap map, MemorySegment key, MemorySegment value, int mask,
                                      long ops) {
-        for (long i = 0; i < WARMUP_OPS; i++) {
-            int k = (int) i * SCRAMBLE & mask;
-            key.set(JAVA_INT, 0, k);
-            value.set(JAVA_LONG, 0, k * 3L);
-            map.update(key, value, UpdateMode.ANY);
+        long warmUntil = System.nanoTime() + BtfPair.WARMUP_NANOS;
+        for (long done = 0; done < WARMUP_OPS || System.nanoTime() < warmUntil; done += WARMUP_CHUNK) {
+            updateLoop(map, key, value, mask, WARMUP_CHUNK);
         }
         long t0 = System.nanoTime();
+        updateLoop(map, key, value, mask, ops);
+        long t = System.nanoTime() - t0;
+        return BenchLine.of("mapops", kase, "ops_per_s", ops / (t / 1e9), ops);
+    }
+
+    private static void updateLoop(BpfMap map, MemorySegment key, MemorySegment value, int mask, long ops) {
         for (long i = 0; i < ops; i++) {
             int k = (int) i * SCRAMBLE & mask;
             key.set(JAVA_INT, 0, k);
             value.set(JAVA_LONG, 0, k * 3L);
             map.update(key, value, UpdateMode.ANY);
         }
-        long t = System.nanoTime() - t0;
-        return BenchLine.of("mapops", kase, "ops_per_s", ops / (t / 1e9), ops);
     }
 }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 /**
  * Pair 6: opening and loading the CO-RE object {@code bench_core.bpf.o} (8 programs, 3 maps, .rodata, .bss) with
  * {@link ObjectSpec#read(Path)} + {@link BpfObject#load(ObjectSpec)}; closing is not timed. The mirror of
- * {@code bench/src/main/c/load.c}: warm is the median of N loads after N unreported ones; cold ({@link #child}) is the
- * first load in a fresh JVM. count is the number of programs loaded, check the sum of their translated instruction
+ * {@code bench/src/main/c/load.c}: warm is the median of N loads after unreported ones (N, and for at least a
+ * second); cold ({@link #child}) is the first load in a fresh JVM. count is the number of programs loaded, check the sum of their translated instruction
  * counts (both loaders must produce the same code).
  *
  * <p>Note: ebpf4j parses the kernel's BTF once per process ({@code Btf.vmlinux()}) and reuses it for CO-RE, while
@@ -27,7 +27,8 @@ public final class ObjectLoadPair {
     public static BenchLine warm(int n, Path object) {
         long[] result = new long[2];
         long[] times = new long[n];
-        for (int i = 0; i < n; i++) loadOnce(object, result);
+        long warmUntil = System.nanoTime() + BtfPair.WARMUP_NANOS;
+        for (int i = 0; i < n || System.nanoTime() < warmUntil; i++) loadOnce(object, result);
         for (int i = 0; i < n; i++) times[i] = loadOnce(object, result);
         return BenchLine.of("load", "warm", "ms", RecordPair.median(times) / 1e6, result[0]).withCheck(result[1]);
     }
