@@ -3,11 +3,13 @@ package dev.ebpf4j;
 import dev.ebpf4j.btf.core.CoreRelocator;
 import dev.ebpf4j.internal.loader.AutoAttacher;
 import dev.ebpf4j.internal.loader.BtfSanitizer;
+import dev.ebpf4j.internal.loader.KernelView;
 import dev.ebpf4j.internal.loader.ObjectLoader;
 import dev.ebpf4j.internal.loader.ProgramDefinition;
 import dev.ebpf4j.internal.loader.RunningKernel;
 import dev.ebpf4j.internal.sys.Fd;
 import dev.ebpf4j.link.Link;
+import dev.ebpf4j.link.UsdtSpecMaps;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -34,6 +36,9 @@ import java.util.Map;
  * }
  * }</pre>
  *
+ * <p>USDT programs ({@code SEC("usdt/BINARY:PROVIDER:NAME")}, written with {@code <bpf/usdt.bpf.h>}) attach to
+ * every site of the probe; the object keeps the spec ids of its {@code __bpf_usdt_specs} map in use by its links.
+ *
  * <p>To verify one program on its own (as veristat does): {@code BpfObject.load(spec.withAutoloadOnly(name),
  * LoadOptions.DEFAULT.withVerifierLog(Program.LoadOptions.STATS))}, then {@link #verifierStats} and
  * {@link #loadDuration}.
@@ -44,13 +49,16 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, Program> programs;
     private final Map<String, Duration> loadTimes;
     private final List<String> notes;
+    private final KernelView kernel;
     private final List<Link> links = new ArrayList<>();
     private final Map<String, MemorySegment> mappings = new HashMap<>();
     private final Map<String, Variable> variables = new HashMap<>();
+    private UsdtSpecMaps usdtSpecMaps;
     private boolean closed;
 
-    private BpfObject(ObjectSpec spec, ObjectLoader.Loaded loaded) {
+    private BpfObject(ObjectSpec spec, ObjectLoader.Loaded loaded, KernelView kernel) {
         this.spec = spec;
+        this.kernel = kernel;
         this.maps = loaded.maps();
         this.programs = loaded.programs();
         this.loadTimes = loaded.loadTimes();
@@ -98,9 +106,14 @@ public final class BpfObject implements AutoCloseable {
 
     /** As {@link #load(ObjectSpec, LoadOptions)}, pretending the kernel accepts only {@code btfSupport} (tests). */
     static BpfObject load(ObjectSpec spec, LoadOptions options, BtfSanitizer.Support btfSupport) {
+        return load(spec, options, btfSupport, RunningKernel.INSTANCE);
+    }
+
+    /** As above, resolving externs against {@code kernel} (tests: a kernel view that hides BPF cookies). */
+    static BpfObject load(ObjectSpec spec, LoadOptions options, BtfSanitizer.Support btfSupport, KernelView kernel) {
         ObjectLoader.Options o = new ObjectLoader.Options(options.verifierLog().logLevel(), options.coreRelocator(),
-                RunningKernel.INSTANCE, btfSupport);
-        return new BpfObject(spec, ObjectLoader.load(spec.model(), o, FACTORY));
+                kernel, btfSupport);
+        return new BpfObject(spec, ObjectLoader.load(spec.model(), o, FACTORY), kernel);
     }
 
     private static final ObjectLoader.LiveFactory FACTORY = new ObjectLoader.LiveFactory() {
@@ -216,7 +229,7 @@ public final class BpfObject implements AutoCloseable {
         Program p = program(name);
         Link l;
         try {
-            l = AutoAttacher.attach(p, definition(name), options);
+            l = AutoAttacher.attach(p, definition(name), options, usdtMaps());
         } catch (BpfException e) {
             throw e.withContext("object '" + name() + "'");
         }
@@ -242,7 +255,7 @@ public final class BpfObject implements AutoCloseable {
             ProgramDefinition d = definition(e.getKey());
             if (!AutoAttacher.canAutoAttach(d)) continue;
             try {
-                made.add(AutoAttacher.attach(e.getValue(), d, options));
+                made.add(AutoAttacher.attach(e.getValue(), d, options, usdtMaps()));
             } catch (NotSupportedException ex) {
                 if (options.skipsUnsupported()) continue;
                 closeLinks(made);
@@ -262,6 +275,25 @@ public final class BpfObject implements AutoCloseable {
     /** The links made through this object, in order. */
     public synchronized List<Link> links() {
         return List.copyOf(links);
+    }
+
+    /**
+     * The object's USDT spec maps (from {@code <bpf/usdt.bpf.h>}), shared by all its USDT links so they hand out
+     * distinct spec ids; null when the object has none. The lookup matches what the loader compiled in
+     * ({@code LINUX_HAS_BPF_COOKIE} of the kernel view it loaded against).
+     */
+    private java.util.function.Supplier<UsdtSpecMaps> usdtMaps() {
+        if (!maps.containsKey(UsdtSpecMaps.SPECS_MAP)) return null;
+        return () -> {
+            synchronized (this) {
+                if (usdtSpecMaps == null) {
+                    usdtSpecMaps = UsdtSpecMaps.of(maps.get(UsdtSpecMaps.SPECS_MAP),
+                            maps.get(UsdtSpecMaps.IP_TO_SPEC_ID_MAP), kernel.hasBpfCookie()
+                                    ? UsdtSpecMaps.Lookup.COOKIE : UsdtSpecMaps.Lookup.IP);
+                }
+                return usdtSpecMaps;
+            }
+        };
     }
 
     private ProgramDefinition definition(String name) {

@@ -13,6 +13,7 @@ import dev.ebpf4j.link.TcxLink;
 import dev.ebpf4j.link.TracepointLink;
 import dev.ebpf4j.link.TracingLink;
 import dev.ebpf4j.link.UprobeLink;
+import dev.ebpf4j.link.UsdtLink;
 import dev.ebpf4j.link.XdpLink;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,7 @@ class LinkKindsSwitchTest {
             case TcNetlinkLink l -> "tc";
             case CgroupLink l -> "cgroup";
             case SocketFilterLink l -> "socket_filter";
+            case UsdtLink l -> "usdt";
         };
     }
 
@@ -76,7 +78,7 @@ class LinkKindsSwitchTest {
         }
         assertEquals(new TreeSet<>(Set.of("TracepointLink", "RawTracepointLink", "KprobeLink", "UprobeLink",
                 "TracingLink", "PerfEventLink", "IterLink", "XdpLink", "TcxLink", "TcNetlinkLink", "CgroupLink",
-                "SocketFilterLink")), leaves);
+                "SocketFilterLink", "UsdtLink")), leaves);
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 public sealed interface Link extends AutoCloseable
-        permits DelegatingLink, SelfDetachingLink, PerfEventLink {
+        permits DelegatingLink, SelfDetachingLink, PerfEventLink, UsdtLink {
 
     /** Human-readable description: "tracepoint syscalls/sys_enter_execve → program 'handle' (tracepoint)". */
     String describe();

@@ -19,18 +19,22 @@ import dev.ebpf4j.link.TcxLink;
 import dev.ebpf4j.link.TracepointLink;
 import dev.ebpf4j.link.TracingLink;
 import dev.ebpf4j.link.UprobeLink;
+import dev.ebpf4j.link.UsdtLink;
+import dev.ebpf4j.link.UsdtSpecMaps;
 import dev.ebpf4j.link.XdpLink;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Attaches a loaded program the way its section name says, with the link classes of {@code dev.ebpf4j.link}:
  * tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret/lsm, iter, kprobe/kretprobe/ksyscall, uprobe/uretprobe
- * ({@code binary:function[+offset]}, libraries found on the usual library paths), xdp and tcx/tc (interface from the
- * options), cgroup (path from the options), perf_event (event from the options).
+ * ({@code binary:function[+offset]}, libraries found on the usual library paths), usdt
+ * ({@code binary:provider:name}, parts overridable from the options; needs the object's {@code usdt.bpf.h} maps),
+ * xdp and tcx/tc (interface from the options), cgroup (path from the options), perf_event (event from the options).
  *
  * <pre>{@code
  * Link l = AutoAttacher.attach(program, definition, AttachOptions.NONE.interfaceName("eth0"));
@@ -49,8 +53,16 @@ public final class AutoAttacher {
         };
     }
 
-    /** Attaches {@code program} (loaded from {@code d}). */
+    /** Attaches {@code program} (loaded from {@code d}), for objects without USDT programs. */
     public static Link attach(Program program, ProgramDefinition d, AttachOptions o) {
+        return attach(program, d, o, null);
+    }
+
+    /**
+     * Attaches {@code program} (loaded from {@code d}); {@code usdt} supplies the object's USDT spec maps (null when
+     * the object has none).
+     */
+    public static Link attach(Program program, ProgramDefinition d, AttachOptions o, Supplier<UsdtSpecMaps> usdt) {
         if (d.match() == null) throw new BpfArgumentException(d.describe() + ": unknown section, cannot attach");
         SectionDef def = d.match().definition();
         String target = d.match().target();
@@ -87,9 +99,14 @@ public final class AutoAttacher {
             case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION, KPROBE_SESSION -> throw NotSupportedException
                     .notImplemented(def.prefix() + " links", what + ": use uprobe/kprobe sections, or attach with "
                             + "KprobeLink.attachMulti");
-            case USDT -> throw NotSupportedException.notImplemented("USDT probes", what + ": attaching them needs "
-                    + ".note.stapsdt parsing, argument spec computation and the usdt.bpf.h spec and IP maps; attach a "
-                    + "uprobe at the probe's address instead");
+            case USDT -> {
+                if (usdt == null) {
+                    throw new BpfArgumentException(what + ": the object has no " + UsdtSpecMaps.SPECS_MAP + " map; "
+                            + "USDT programs are written with <bpf/usdt.bpf.h> (BPF_USDT, bpf_usdt_arg), which "
+                            + "declares it");
+                }
+                yield UsdtLink.attach(program, usdt.get(), usdt(what, target, o));
+            }
             case XDP -> {
                 int ifindex = ifindex(what, o, "XDP");
                 yield o.xdpMode() == null ? XdpLink.attach(program, ifindex) : XdpLink.attach(program, ifindex,
@@ -158,6 +175,35 @@ public final class AutoAttacher {
             default -> "sys_";
         };
         return prefix + syscall;
+    }
+
+    /**
+     * The USDT probe of a "usdt/BINARY:PROVIDER:NAME" section (BINARY may itself contain ':'), each part overridden
+     * by the options' when given; a bare "usdt" section takes all three from the options.
+     */
+    static UsdtLink.Options usdt(String what, String target, AttachOptions o) {
+        String binary = null;
+        String provider = null;
+        String name = null;
+        if (!target.isEmpty()) {
+            int last = target.lastIndexOf(':');
+            int middle = last > 0 ? target.lastIndexOf(':', last - 1) : -1;
+            if (middle <= 0 || last == target.length() - 1 || middle + 1 == last) {
+                throw new BpfArgumentException(what + ": USDT target '" + target + "' is not "
+                        + "'binary:provider:name'");
+            }
+            binary = target.substring(0, middle);
+            provider = target.substring(middle + 1, last);
+            name = target.substring(last + 1);
+        }
+        if (o.usdtBinary() != null) binary = o.usdtBinary();
+        if (o.usdtProvider() != null) provider = o.usdtProvider();
+        if (o.usdtName() != null) name = o.usdtName();
+        if (binary == null || provider == null || name == null) {
+            throw new BpfArgumentException(what + ": the section names no USDT probe (expected "
+                    + "'usdt/binary:provider:name'); give it with AttachOptions.usdt(binary, provider, name)");
+        }
+        return UsdtLink.Options.probe(binary, provider, name).pid(o.pid()).cookie(o.usdtCookie());
     }
 
     /** Parses "binary:function[+offset]" or "binary:0xOFFSET". */
