@@ -91,6 +91,7 @@ public final class UsdtLink implements Link {
     private final Options options;
     private final String what;
     private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean closed;
     private volatile Path pinDir;
 
     private UsdtLink(List<UsdtProbe> probes, List<UprobeLink> uprobes, UsdtSpecMaps maps, int[] specIds, long[] ips,
@@ -285,12 +286,14 @@ public final class UsdtLink implements Link {
         pinDir = path;
     }
 
+    /** Removes the pins; when this object was already closed, that detaches the uprobes and frees the specs. */
     @Override
     public void unpin() {
         for (UprobeLink u : uprobes) u.unpin();
         Path d = pinDir;
         pinDir = null;
         if (d != null) removeDir(d);
+        if (closed) releaseSpecs();
     }
 
     private static void removeDir(Path dir) {
@@ -304,6 +307,7 @@ public final class UsdtLink implements Link {
     /** Detaches every uprobe now (even when pinned) and frees the specs. */
     @Override
     public void detach() {
+        closed = true;
         RuntimeException first = null;
         for (UprobeLink u : uprobes) {
             try {
@@ -322,6 +326,7 @@ public final class UsdtLink implements Link {
     /** Closes every uprobe (detaching unless pinned); the specs are freed unless the uprobes are pinned. */
     @Override
     public void close() {
+        closed = true;
         for (int i = uprobes.size() - 1; i >= 0; i--) uprobes.get(i).close();
         if (pinDir == null) releaseSpecs();
     }
