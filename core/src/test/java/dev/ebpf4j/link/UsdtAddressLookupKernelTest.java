@@ -72,15 +72,15 @@ class UsdtAddressLookupKernelTest {
             assertEquals(3, ips.keys().size(), "the failed attachment left the map as it was");
 
             p.release();
-            List<UsdtEvents> all = UsdtEvents.drain(obj.map("events"));
-            List<UsdtEvents> twos = UsdtEvents.of(all, p.pid, 42);
+            List<UsdtEvent> all = UsdtEvent.drain(obj.map("events"));
+            List<UsdtEvent> twos = UsdtEvent.of(all, p.pid, 42);
             assertEquals(2, twos.size());
             assertEquals(List.of(200L, -1234L), twos.get(0).arguments());
             assertEquals(List.of(201L, -1235L), twos.get(1).arguments());
             assertEquals(site, twos.get(0).ip());
-            List<UsdtEvents> inl = UsdtEvents.of(all, p.pid, 43);
+            List<UsdtEvent> inl = UsdtEvent.of(all, p.pid, 43);
             assertEquals(List.of(List.of(1000L), List.of(2000L), List.of(1001L), List.of(2001L)),
-                    inl.stream().map(UsdtEvents::arguments).toList());
+                    inl.stream().map(UsdtEvent::arguments).toList());
 
             two.close();
             inlined.close();
@@ -111,7 +111,7 @@ class UsdtAddressLookupKernelTest {
             Process proc = pb.start();
             proc.getInputStream().readAllBytes();
             assertEquals(0, proc.waitFor());
-            List<UsdtEvents> events = UsdtEvents.of(UsdtEvents.drain(obj.map("events")), (int) proc.pid(), 7);
+            List<UsdtEvent> events = UsdtEvent.of(UsdtEvent.drain(obj.map("events")), (int) proc.pid(), 7);
             assertEquals(1, events.size());
             assertEquals(address, events.get(0).ip(), "an ET_EXEC probe fires at its link-time address");
             assertEquals(List.of(-1234567890123L, 0xfedcba9876543210L, 5L, -7L), events.get(0).arguments());

@@ -67,8 +67,8 @@ class UsdtLinkKernelTest {
         };
     }
 
-    private static void assertSlots(UsdtEvents e, String what) {
-        for (int s = 0; s < UsdtEvents.SLOTS; s++) {
+    private static void assertSlots(UsdtEvent e, String what) {
+        for (int s = 0; s < UsdtEvent.SLOTS; s++) {
             if (s < e.argCount()) {
                 assertEquals(0, e.rc()[s], what + ": bpf_usdt_arg(" + s + ") succeeds");
             } else {
@@ -95,10 +95,10 @@ class UsdtLinkKernelTest {
                 UsdtTargetProcess.Result r = p.release();
                 assertEquals(n, r.gated(), "the gated probe was enabled by its attachment");
                 assertEquals(1, r.semaphore());
-                List<UsdtEvents> all = UsdtEvents.drain(obj.map("events"));
+                List<UsdtEvent> all = UsdtEvent.drain(obj.map("events"));
                 for (int k = 0; k < PROBES.length; k++) {
                     String name = PROBES[k];
-                    List<UsdtEvents> events = UsdtEvents.of(all, p.pid, 1000 + k);
+                    List<UsdtEvent> events = UsdtEvent.of(all, p.pid, 1000 + k);
                     UsdtLink link = links.get(k);
                     if (name.equals("inlined")) {
                         assertEquals(2 * n, events.size(), "both call sites, every iteration");
@@ -116,13 +116,13 @@ class UsdtLinkKernelTest {
                         assertTrue(siteA.contains(sites.get(k)) || siteB.contains(sites.get(k)));
                         assertEquals(2, link.uprobes().size());
                         assertEquals(1, link.specIds().size(), "the two sites share one spec");
-                        for (UsdtEvents e : events) assertSlots(e, name);
+                        for (UsdtEvent e : events) assertSlots(e, name);
                         continue;
                     }
                     assertEquals(n, events.size(), name + ": one event per iteration");
                     long site = sites.get(k);
                     for (int i = 0; i < n; i++) {
-                        UsdtEvents e = events.get(i);
+                        UsdtEvent e = events.get(i);
                         assertEquals(expected(name, i), e.arguments(), name + " iteration " + i);
                         assertEquals(expected(name, i).size(), e.argCount(), name);
                         assertEquals(site, e.ip(), name + ": PT_REGS_IP is the probe site");
@@ -168,11 +168,11 @@ class UsdtLinkKernelTest {
                     UsdtTargetProcess.Result r2 = UsdtTargetProcess.run(3, false);
                     assertEquals(1, r2.semaphore(), "the kernel keeps one uprobe per site, however many links share it");
                     assertEquals(3, r2.gated());
-                    List<UsdtEvents> all = UsdtEvents.drain(obj.map("events"));
-                    assertEquals(2, UsdtEvents.of(all, r1.pid(), 1).size());
-                    assertEquals(3, UsdtEvents.of(all, r2.pid(), 1).size());
-                    assertEquals(3, UsdtEvents.of(all, r2.pid(), 2).size(), "each link sees its own cookie");
-                    assertEquals(List.of(2L), UsdtEvents.of(all, r2.pid(), 2).get(2).arguments());
+                    List<UsdtEvent> all = UsdtEvent.drain(obj.map("events"));
+                    assertEquals(2, UsdtEvent.of(all, r1.pid(), 1).size());
+                    assertEquals(3, UsdtEvent.of(all, r2.pid(), 1).size());
+                    assertEquals(3, UsdtEvent.of(all, r2.pid(), 2).size(), "each link sees its own cookie");
+                    assertEquals(List.of(2L), UsdtEvent.of(all, r2.pid(), 2).get(2).arguments());
                 }
                 UsdtTargetProcess.Result r3 = UsdtTargetProcess.run(1, false);
                 assertEquals(1, r3.gated(), "the first link still holds the semaphore");
@@ -200,10 +200,10 @@ class UsdtLinkKernelTest {
                 assertEquals(1, ra.semaphore());
                 assertEquals(0, rb.gated(), "the other process's semaphore was not touched");
                 assertEquals(0, rb.semaphore());
-                List<UsdtEvents> all = UsdtEvents.drain(obj.map("events"));
-                assertEquals(3, UsdtEvents.of(all, a.pid, 7).size());
-                assertEquals(3, UsdtEvents.of(all, a.pid, 8).size());
-                assertEquals(0, UsdtEvents.of(all, b.pid, 7).size());
+                List<UsdtEvent> all = UsdtEvent.drain(obj.map("events"));
+                assertEquals(3, UsdtEvent.of(all, a.pid, 7).size());
+                assertEquals(3, UsdtEvent.of(all, a.pid, 8).size());
+                assertEquals(0, UsdtEvent.of(all, b.pid, 7).size());
             }
         }
     }
@@ -220,9 +220,9 @@ class UsdtLinkKernelTest {
                  UsdtLink gated = UsdtLink.attach(record, maps, UsdtLink.Options.probe(lib, "ebpf4j_lib", "gated")
                          .cookie(2))) {
                 UsdtTargetProcess.Result r = UsdtTargetProcess.run(3, true);
-                List<UsdtEvents> all = UsdtEvents.drain(obj.map("events"));
-                List<UsdtEvents> f = UsdtEvents.of(all, r.pid(), 1);
-                List<UsdtEvents> g = UsdtEvents.of(all, r.pid(), 2);
+                List<UsdtEvent> all = UsdtEvent.drain(obj.map("events"));
+                List<UsdtEvent> f = UsdtEvent.of(all, r.pid(), 1);
+                List<UsdtEvent> g = UsdtEvent.of(all, r.pid(), 2);
                 assertEquals(3, f.size());
                 assertEquals(3, g.size(), "the library's semaphore was incremented where it is mapped");
                 for (int i = 0; i < 3; i++) {
@@ -237,7 +237,7 @@ class UsdtLinkKernelTest {
                 assertEquals(lib.toRealPath(), byName.binary().toRealPath());
                 long site = UsdtTargets.runtimeAddress(p.pid, lib, byName.probes().get(0).fileOffset());
                 p.release();
-                List<UsdtEvents> events = UsdtEvents.of(UsdtEvents.drain(obj.map("events")), p.pid, 3);
+                List<UsdtEvent> events = UsdtEvent.of(UsdtEvent.drain(obj.map("events")), p.pid, 3);
                 assertEquals(2, events.size());
                 assertEquals(site, events.get(0).ip());
             } catch (java.io.IOException e) {
@@ -319,12 +319,12 @@ class UsdtLinkKernelTest {
             l.close();
             assertEquals(255, maps.freeSpecIds(), "the pinned uprobes still use their spec");
             UsdtTargetProcess.Result r = UsdtTargetProcess.run(1, false);
-            assertEquals(2, UsdtEvents.of(UsdtEvents.drain(obj.map("events")), r.pid(), 5).size());
+            assertEquals(2, UsdtEvent.of(UsdtEvent.drain(obj.map("events")), r.pid(), 5).size());
             l.unpin();
             assertFalse(Files.exists(dir));
             assertEquals(256, maps.freeSpecIds());
             UsdtTargetProcess.Result r2 = UsdtTargetProcess.run(1, false);
-            assertEquals(0, UsdtEvents.of(UsdtEvents.drain(obj.map("events")), r2.pid(), 5).size());
+            assertEquals(0, UsdtEvent.of(UsdtEvent.drain(obj.map("events")), r2.pid(), 5).size());
         } finally {
             if (Files.exists(dir)) {
                 for (String s : new String[] {"site0", "site1"}) Files.deleteIfExists(dir.resolve(s));
@@ -341,7 +341,7 @@ class UsdtLinkKernelTest {
             l.detach();
             assertEquals(256, maps.freeSpecIds());
             UsdtTargetProcess.Result r = UsdtTargetProcess.run(1, false);
-            assertEquals(0, UsdtEvents.of(UsdtEvents.drain(obj.map("events")), r.pid(), 9).size());
+            assertEquals(0, UsdtEvent.of(UsdtEvent.drain(obj.map("events")), r.pid(), 9).size());
             l.close();
         }
     }

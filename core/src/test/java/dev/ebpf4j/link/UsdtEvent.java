@@ -11,7 +11,7 @@ import java.util.List;
  * probe hit, bpf_usdt_cookie(), the instruction pointer, the pid, bpf_usdt_arg_cnt(), and bpf_usdt_arg()'s value and
  * return code for all 12 argument slots.
  */
-record UsdtEvents(long cookie, long ip, int pid, int argCount, long[] args, int[] rc) {
+record UsdtEvent(long cookie, long ip, int pid, int argCount, long[] args, int[] rc) {
     static final int SLOTS = 12;
 
     /** The arguments the probe has (the first {@link #argCount()} slots). */
@@ -22,8 +22,8 @@ record UsdtEvents(long cookie, long ip, int pid, int argCount, long[] args, int[
     }
 
     /** Every record in {@code ring} now. */
-    static List<UsdtEvents> drain(BpfMap ring) {
-        List<UsdtEvents> out = new ArrayList<>();
+    static List<UsdtEvent> drain(BpfMap ring) {
+        List<UsdtEvent> out = new ArrayList<>();
         try (RingBufferReader r = RingBufferReader.open(ring, rec -> {
             long[] args = new long[SLOTS];
             int[] rc = new int[SLOTS];
@@ -31,7 +31,7 @@ record UsdtEvents(long cookie, long ip, int pid, int argCount, long[] args, int[
                 args[i] = rec.getLong(24 + 8L * i);
                 rc[i] = rec.getInt(24 + 8L * SLOTS + 4L * i);
             }
-            out.add(new UsdtEvents(rec.getLong(0), rec.getLong(8), rec.getInt(16), rec.getInt(20), args, rc));
+            out.add(new UsdtEvent(rec.getLong(0), rec.getLong(8), rec.getInt(16), rec.getInt(20), args, rc));
         })) {
             r.consume();
         }
@@ -39,7 +39,7 @@ record UsdtEvents(long cookie, long ip, int pid, int argCount, long[] args, int[
     }
 
     /** The records of process {@code pid} with USDT cookie {@code cookie}, in order. */
-    static List<UsdtEvents> of(List<UsdtEvents> all, int pid, long cookie) {
+    static List<UsdtEvent> of(List<UsdtEvent> all, int pid, long cookie) {
         return all.stream().filter(e -> e.pid == pid && e.cookie == cookie).toList();
     }
 }
