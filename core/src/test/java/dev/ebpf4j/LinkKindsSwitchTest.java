@@ -13,6 +13,7 @@ import dev.ebpf4j.link.TcxLink;
 import dev.ebpf4j.link.TracepointLink;
 import dev.ebpf4j.link.TracingLink;
 import dev.ebpf4j.link.UprobeLink;
+import dev.ebpf4j.link.UprobeMultiLink;
 import dev.ebpf4j.link.UsdtLink;
 import dev.ebpf4j.link.XdpLink;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ class LinkKindsSwitchTest {
             case CgroupLink l -> "cgroup";
             case SocketFilterLink l -> "socket_filter";
             case UsdtLink l -> "usdt";
+            case UprobeMultiLink l -> "uprobe_multi";
         };
     }
 
@@ -58,6 +60,7 @@ class LinkKindsSwitchTest {
             case TracingLink l -> "tracing";
             case IterLink l -> "iter";
             case TcxLink l -> "tcx";
+            case UprobeMultiLink l -> "uprobe_multi";
         };
     }
 
@@ -78,14 +81,15 @@ class LinkKindsSwitchTest {
         }
         assertEquals(new TreeSet<>(Set.of("TracepointLink", "RawTracepointLink", "KprobeLink", "UprobeLink",
                 "TracingLink", "PerfEventLink", "IterLink", "XdpLink", "TcxLink", "TcNetlinkLink", "CgroupLink",
-                "SocketFilterLink", "UsdtLink")), leaves);
+                "SocketFilterLink", "UsdtLink", "UprobeMultiLink")), leaves);
     }
 
     @Test
     void theBpfLinkKindsAreTheOnesAlwaysBackedByAKernelLink() {
         Set<String> kinds = new TreeSet<>();
         for (Class<?> c : BpfLink.class.getPermittedSubclasses()) kinds.add(c.getSimpleName());
-        assertEquals(new TreeSet<>(Set.of("RawTracepointLink", "TracingLink", "IterLink", "TcxLink")), kinds);
+        assertEquals(new TreeSet<>(Set.of("RawTracepointLink", "TracingLink", "IterLink", "TcxLink", "UprobeMultiLink")),
+                kinds);
         assertTrue(Link.class.isAssignableFrom(BpfLink.class));
         assertTrue(BpfLink.class.isSealed());
         assertTrue(Modifier.isPublic(BpfLink.class.getModifiers()) && Modifier.isAbstract(BpfLink.class.getModifiers()));

@@ -6,6 +6,8 @@ import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.SectionDef;
+import dev.ebpf4j.internal.Glob;
+import dev.ebpf4j.internal.Kallsyms;
 import dev.ebpf4j.internal.netlink.NetworkInterfaces;
 import dev.ebpf4j.link.CgroupLink;
 import dev.ebpf4j.link.IterLink;
@@ -19,6 +21,7 @@ import dev.ebpf4j.link.TcxLink;
 import dev.ebpf4j.link.TracepointLink;
 import dev.ebpf4j.link.TracingLink;
 import dev.ebpf4j.link.UprobeLink;
+import dev.ebpf4j.link.UprobeMultiLink;
 import dev.ebpf4j.link.UsdtLink;
 import dev.ebpf4j.link.UsdtSpecMaps;
 import dev.ebpf4j.link.XdpLink;
@@ -48,7 +51,7 @@ public final class AutoAttacher {
     public static boolean canAutoAttach(ProgramDefinition d) {
         if (d.match() == null) return false;
         return switch (d.match().definition().attachKind()) {
-            case NONE, STRUCT_OPS, FREPLACE, SOCKMAP, SK_LOOKUP, NETFILTER, NETKIT, FLOW_DISSECTOR, SOCKET_FILTER -> false;
+            case NONE, STRUCT_OPS, SOCKMAP, SK_LOOKUP, NETFILTER, NETKIT, FLOW_DISSECTOR, SOCKET_FILTER -> false;
             default -> true;
         };
     }
@@ -87,8 +90,10 @@ public final class AutoAttacher {
                         ? ko.onReturn() : ko);
             }
             case KPROBE_MULTI, KRETPROBE_MULTI -> KprobeLink.attachMulti(program,
-                    List.of(requireTarget(what, target, "pattern")),
+                    kernelFunctions(what, requireTarget(what, target, "function or pattern")),
                     def.attachKind() == SectionDef.AttachKind.KRETPROBE_MULTI);
+            case KPROBE_SESSION -> KprobeLink.attachSession(program,
+                    kernelFunctions(what, requireTarget(what, target, "function or pattern")));
             case UPROBE, URETPROBE -> {
                 String t = o.uprobeTarget() != null ? o.uprobeTarget() : requireTarget(what, target,
                         "binary:function[+offset] (or AttachOptions.uprobeTarget)");
@@ -96,9 +101,13 @@ public final class AutoAttacher {
                 yield UprobeLink.attach(program, def.attachKind() == SectionDef.AttachKind.URETPROBE
                         ? uo.onReturn() : uo);
             }
-            case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION, KPROBE_SESSION -> throw NotSupportedException
-                    .notImplemented(def.prefix() + " links", what + ": use uprobe/kprobe sections, or attach with "
-                            + "KprobeLink.attachMulti");
+            case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION -> {
+                String t = o.uprobeTarget() != null ? o.uprobeTarget() : requireTarget(what, target,
+                        "binary:pattern (or AttachOptions.uprobeTarget)");
+                UprobeMultiLink.Options uo = uprobeMulti(what, t).pid(o.pid());
+                yield UprobeMultiLink.attach(program, def.attachKind() == SectionDef.AttachKind.URETPROBE_MULTI
+                        ? uo.onReturn() : uo);
+            }
             case USDT -> {
                 if (usdt == null) {
                     throw new BpfArgumentException(what + ": the object has no " + UsdtSpecMaps.SPECS_MAP + " map; "
@@ -204,6 +213,44 @@ public final class AutoAttacher {
                     + "'usdt/binary:provider:name'); give it with AttachOptions.usdt(binary, provider, name)");
         }
         return UsdtLink.Options.probe(binary, provider, name).pid(o.pid()).cookie(o.usdtCookie());
+    }
+
+    /**
+     * Parses a {@code uprobe.multi} target "binary:pattern" as libbpf does: the binary is everything up to the first
+     * ':' (a bare library name is searched like {@link #resolveBinary}), the glob pattern the rest.
+     */
+    static UprobeMultiLink.Options uprobeMulti(String what, String target) {
+        int colon = target.indexOf(':');
+        if (colon <= 0 || colon == target.length() - 1) {
+            throw new BpfArgumentException(what + ": uprobe.multi target '" + target + "' is not 'binary:pattern'");
+        }
+        return UprobeMultiLink.Options.pattern(resolveBinary(target.substring(0, colon)), target.substring(colon + 1));
+    }
+
+    /**
+     * The kernel functions a {@code kprobe.multi}/{@code kprobe.session} target names: itself, or for a glob pattern
+     * the traceable functions matching it (tracefs {@code available_filter_functions}, else the text symbols of
+     * {@code /proc/kallsyms}, as libbpf does).
+     */
+    static List<String> kernelFunctions(String what, String target) {
+        if (!Glob.isPattern(target)) return List.of(target);
+        List<String> found = null;
+        Path filter = Path.of("/sys/kernel/tracing/available_filter_functions");
+        try {
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+            for (String line : Files.readAllLines(filter)) {
+                String name = line.split("[ \\t]", 2)[0];
+                if (Glob.matches(target, name)) names.add(name);
+            }
+            found = List.copyOf(names);
+        } catch (java.io.IOException | SecurityException e) {
+            // not mounted or not readable (ftrace blocked): fall back to kallsyms
+        }
+        if (found == null) found = Kallsyms.functionsMatching(target);
+        if (found.isEmpty()) {
+            throw new BpfArgumentException(what + ": no kernel function matches '" + target + "'");
+        }
+        return found;
     }
 
     /** Parses "binary:function[+offset]" or "binary:0xOFFSET". */
