@@ -1,6 +1,7 @@
 package dev.ebpf4j;
 
 import dev.ebpf4j.btf.core.CoreRelocator;
+import dev.ebpf4j.internal.loader.ArenaData;
 import dev.ebpf4j.internal.loader.AutoAttacher;
 import dev.ebpf4j.internal.loader.BtfSanitizer;
 import dev.ebpf4j.internal.loader.KernelView;
@@ -9,6 +10,7 @@ import dev.ebpf4j.internal.loader.ProgramDefinition;
 import dev.ebpf4j.internal.loader.RunningKernel;
 import dev.ebpf4j.internal.sys.Fd;
 import dev.ebpf4j.link.Link;
+import dev.ebpf4j.link.StructOpsLink;
 import dev.ebpf4j.link.UsdtSpecMaps;
 
 import java.lang.foreign.MemorySegment;
@@ -53,6 +55,8 @@ public final class BpfObject implements AutoCloseable {
     private final List<Link> links = new ArrayList<>();
     private final Map<String, MemorySegment> mappings = new HashMap<>();
     private final Map<String, Variable> variables = new HashMap<>();
+    private final Map<String, ObjectLoader.StructOpsValue> structOps;
+    private final long arenaDataOffset;
     private UsdtSpecMaps usdtSpecMaps;
     private boolean closed;
 
@@ -63,6 +67,8 @@ public final class BpfObject implements AutoCloseable {
         this.programs = loaded.programs();
         this.loadTimes = loaded.loadTimes();
         this.notes = loaded.notes();
+        this.structOps = loaded.structOps();
+        this.arenaDataOffset = loaded.arenaDataOffset();
     }
 
     /**
@@ -120,6 +126,11 @@ public final class BpfObject implements AutoCloseable {
         @Override
         public BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId) {
             return BpfMap.create(spec, btfFd, keyTypeId, valueTypeId);
+        }
+
+        @Override
+        public BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId, int valueTypeBtfObjFd) {
+            return BpfMap.create(spec, btfFd, keyTypeId, valueTypeId, valueTypeBtfObjFd);
         }
 
         @Override
@@ -181,6 +192,13 @@ public final class BpfObject implements AutoCloseable {
         Variable v = variables.get(name);
         if (v != null) return v;
         VariableSpec vs = spec.variable(name);
+        ArenaData arena = spec.model().arena();
+        if (arena != null && vs.section().equals(arena.section())) {
+            MemorySegment whole = map(arena.map()).memory();
+            v = new Variable(vs, map(arena.map()), whole.asSlice(arenaDataOffset, arena.size()));
+            variables.put(name, v);
+            return v;
+        }
         BpfMap map = map(vs.section());
         MemorySegment mapped = mappings.get(vs.section());
         if (mapped == null && (map.flags() & MapFlags.MMAPABLE) != 0) {
@@ -227,6 +245,14 @@ public final class BpfObject implements AutoCloseable {
     /** Attaches program {@code name} as its section says, with {@code options} for what the section cannot say. */
     public synchronized Link attach(String name, AttachOptions options) {
         Program p = program(name);
+        ProgramDefinition d = definition(name);
+        if (d.match() != null && d.match().definition().attachKind() == SectionDef.AttachKind.STRUCT_OPS) {
+            List<String> users = spec.model().structOps().stream().filter(s -> s.programs().contains(name))
+                    .map(s -> s.name()).toList();
+            throw new BpfArgumentException("object '" + name() + "': " + d.describe() + " is a struct_ops program; the "
+                    + "kernel calls it through its struct_ops map once that is registered: attachStructOps("
+                    + (users.isEmpty() ? "map" : "\"" + users.getFirst() + "\"") + ")");
+        }
         Link l;
         try {
             l = AutoAttacher.attach(p, definition(name), options, usdtMaps());
@@ -237,14 +263,15 @@ public final class BpfObject implements AutoCloseable {
         return l;
     }
 
-    /** Attaches every loaded program that its section says how to attach. */
+    /** Attaches every loaded program that its section says how to attach, and registers the struct_ops maps. */
     public List<Link> attachAll() {
         return attachAll(AttachOptions.NONE);
     }
 
     /**
      * Attaches every loaded program whose section says how to attach it (programs of sections without an attach
-     * point, such as {@code socket} or {@code xdp/devmap}, are left alone). When one fails, the links made by this
+     * point, such as {@code socket} or {@code xdp/devmap}, are left alone), then registers every struct_ops map
+     * ({@link #attachStructOps}), as libbpf's skeletons do. When one fails, the links made by this
      * call are closed and the error is thrown, unless the failure is a {@link NotSupportedException} and
      * {@link AttachOptions#skipUnsupported()} was given: then that program is skipped.
      */
@@ -268,8 +295,56 @@ public final class BpfObject implements AutoCloseable {
                 throw ex;
             }
         }
+        for (String map : structOps.keySet()) {
+            try {
+                made.add(registerStructOps(map));
+            } catch (NotSupportedException ex) {
+                if (options.skipsUnsupported()) continue;
+                closeLinks(made);
+                throw ex.withContext("object '" + name() + "'");
+            } catch (BpfException ex) {
+                closeLinks(made);
+                throw ex.withContext("object '" + name() + "'");
+            } catch (RuntimeException ex) {
+                closeLinks(made);
+                throw ex;
+            }
+        }
         links.addAll(made);
         return List.copyOf(made);
+    }
+
+    /**
+     * Registers struct_ops map {@code map} (a {@code SEC(".struct_ops")} or {@code SEC(".struct_ops.link")} variable)
+     * with the kernel: its value, laid out for the kernel at load with the fds of its programs, is written to the map,
+     * and for {@code .struct_ops.link} maps a bpf_link is created. The link belongs to this object; closing it (or the
+     * object) unregisters.
+     */
+    public synchronized StructOpsLink attachStructOps(String map) {
+        StructOpsLink l;
+        try {
+            l = registerStructOps(map);
+        } catch (BpfException e) {
+            throw e.withContext("object '" + name() + "'");
+        }
+        links.add(l);
+        return l;
+    }
+
+    private StructOpsLink registerStructOps(String map) {
+        checkOpen();
+        ObjectLoader.StructOpsValue v = structOps.get(map);
+        if (v == null) {
+            String why = spec.model().structOps(map) != null ? "it was not created (SEC(\"?.struct_ops\"); "
+                    + "ObjectSpec.withAutocreate(\"" + map + "\", true))" : "the object has no such struct_ops variable";
+            throw new BpfArgumentException("no struct_ops map '" + map + "': " + why + "; its struct_ops maps are "
+                    + structOps.keySet());
+        }
+        if (!v.missing().isEmpty()) {
+            throw new BpfArgumentException("struct_ops map '" + map + "' points to programs " + v.missing() + ", which "
+                    + "were not loaded (autoload off?), so it cannot be registered");
+        }
+        return StructOpsLink.attach(map(map), v.value(), v.typeName());
     }
 
     /** The links made through this object, in order. */

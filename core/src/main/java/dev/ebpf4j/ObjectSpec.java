@@ -7,6 +7,8 @@ import dev.ebpf4j.internal.loader.ObjectModel;
 import dev.ebpf4j.internal.loader.ObjectParser;
 import dev.ebpf4j.internal.loader.ProgramDefinition;
 import dev.ebpf4j.internal.loader.ProgramSpecs;
+import dev.ebpf4j.internal.loader.StructOpsAutoload;
+import dev.ebpf4j.internal.loader.StructOpsDefinition;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -153,6 +155,79 @@ public final class ObjectSpec {
                 + model.maps().stream().map(MapDefinition::name).toList());
     }
 
+    // ---- struct_ops and arena ----------------------------------------------------------------------------------
+
+    /** The struct_ops variables ({@code .struct_ops}, {@code .struct_ops.link}), in section order. */
+    public List<StructOpsSpec> structOps() {
+        return model.structOps().stream().map(ObjectSpec::toSpec).toList();
+    }
+
+    /** The struct_ops variable named {@code name}. */
+    public StructOpsSpec structOps(String name) {
+        return toSpec(structOpsDefinition(name));
+    }
+
+    private StructOpsDefinition structOpsDefinition(String name) {
+        StructOpsDefinition d = model.structOps(name);
+        if (d == null) {
+            throw new BpfArgumentException("object '" + name() + "' has no struct_ops variable '" + name + "'; its "
+                    + "struct_ops variables are " + model.structOps().stream().map(StructOpsDefinition::name).toList());
+        }
+        return d;
+    }
+
+    private static StructOpsSpec toSpec(StructOpsDefinition d) {
+        List<StructOpsSpec.Member> members = d.members().stream()
+                .map(m -> new StructOpsSpec.Member(m.name(), m.offset(), m.size(), m.program())).toList();
+        return new StructOpsSpec(d.name(), d.typeName(), d.section(), d.link(), d.autocreate(), d.data(), members);
+    }
+
+    /**
+     * A copy where data member {@code member} of struct_ops variable {@code map} holds {@code bytes} (at most the
+     * member's size; shorter values are zero-padded, so a string such as a congestion control's {@code name} can be
+     * given as its characters). Function pointer members name programs and cannot be set this way.
+     */
+    public ObjectSpec withStructOpsMember(String map, String member, byte[] bytes) {
+        StructOpsDefinition d = structOpsDefinition(map);
+        StructOpsDefinition.Member m = d.member(member);
+        if (m == null) {
+            throw new BpfArgumentException("struct_ops variable '" + map + "' (struct " + d.typeName() + ") has no "
+                    + "member '" + member + "'; its members are " + d.members().stream()
+                    .map(StructOpsDefinition.Member::name).toList());
+        }
+        if (m.functionPointer()) {
+            throw new BpfArgumentException("member '" + member + "' of struct_ops variable '" + map + "' is a function "
+                    + "pointer; it names a program in the C source and cannot be set as bytes");
+        }
+        if (bytes.length > m.size()) {
+            throw new BpfArgumentException("member '" + member + "' of struct_ops variable '" + map + "' is "
+                    + m.size() + " bytes, got " + bytes.length);
+        }
+        byte[] data = d.data();
+        Arrays.fill(data, m.offset(), m.offset() + m.size(), (byte) 0);
+        System.arraycopy(bytes, 0, data, m.offset(), bytes.length);
+        return withStructOps(d.withData(data));
+    }
+
+    /**
+     * A copy where struct_ops variable {@code map} is (or is not) created and its programs loaded, as libbpf's
+     * {@code bpf_map__set_autocreate}: the programs it points to are loaded exactly when some created struct_ops
+     * variable points to them.
+     */
+    public ObjectSpec withAutocreate(String map, boolean autocreate) {
+        return withStructOps(structOpsDefinition(map).withAutocreate(autocreate));
+    }
+
+    private ObjectSpec withStructOps(StructOpsDefinition changed) {
+        List<StructOpsDefinition> all = new ArrayList<>();
+        for (StructOpsDefinition d : model.structOps()) all.add(d.name().equals(changed.name()) ? changed : d);
+        ObjectModel m = model.withStructOps(all);
+        if (changed.autocreate() != model.structOps(changed.name()).autocreate()) {
+            m = m.withPrograms(StructOpsAutoload.adjust(m.programs(), all));
+        }
+        return new ObjectSpec(m);
+    }
+
     /** The global variables, in section order. */
     public List<VariableSpec> variables() {
         return model.variables();
@@ -168,7 +243,7 @@ public final class ObjectSpec {
     /** The initial bytes of variable {@code name} (zeros for {@code .bss}), as they will be written at load. */
     public byte[] initialValue(String name) {
         VariableSpec v = variable(name);
-        byte[] section = sectionBytes(definition(v.section()).spec());
+        byte[] section = isArena(v) ? model.arena().bytes() : sectionBytes(definition(v.section()).spec());
         return Arrays.copyOfRange(section, v.offset(), v.offset() + v.size());
     }
 
@@ -260,10 +335,20 @@ public final class ObjectSpec {
         if (bytes.length != v.size()) {
             throw new BpfArgumentException("variable '" + name + "' is " + v.size() + " bytes, got " + bytes.length);
         }
+        if (isArena(v)) {
+            byte[] arena = model.arena().bytes();
+            System.arraycopy(bytes, 0, arena, v.offset(), bytes.length);
+            return new ObjectSpec(model.withArena(model.arena().withBytes(arena)));
+        }
         MapSpec data = definition(v.section()).spec();
         byte[] section = sectionBytes(data);
         System.arraycopy(bytes, 0, section, v.offset(), bytes.length);
         return withMap(data.withContents(List.of(new MapSpec.MapEntry(new byte[4], section))));
+    }
+
+    /** True for {@code __arena} variables, which live in the arena map rather than a global data map. */
+    private boolean isArena(VariableSpec v) {
+        return model.arena() != null && v.section().equals(model.arena().section());
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.ebpf4j.link.Link;
 import dev.ebpf4j.link.PerfEventLink;
 import dev.ebpf4j.link.RawTracepointLink;
 import dev.ebpf4j.link.SocketFilterLink;
+import dev.ebpf4j.link.StructOpsLink;
 import dev.ebpf4j.link.TcNetlinkLink;
 import dev.ebpf4j.link.TcxLink;
 import dev.ebpf4j.link.TracepointLink;
@@ -50,6 +51,7 @@ class LinkKindsSwitchTest {
             case SocketFilterLink l -> "socket_filter";
             case UsdtLink l -> "usdt";
             case UprobeMultiLink l -> "uprobe_multi";
+            case StructOpsLink l -> "struct_ops";
         };
     }
 
@@ -81,7 +83,7 @@ class LinkKindsSwitchTest {
         }
         assertEquals(new TreeSet<>(Set.of("TracepointLink", "RawTracepointLink", "KprobeLink", "UprobeLink",
                 "TracingLink", "PerfEventLink", "IterLink", "XdpLink", "TcxLink", "TcNetlinkLink", "CgroupLink",
-                "SocketFilterLink", "UsdtLink", "UprobeMultiLink")), leaves);
+                "SocketFilterLink", "UsdtLink", "UprobeMultiLink", "StructOpsLink")), leaves);
     }
 
     @Test

@@ -219,7 +219,9 @@ public final class ProgramLoader {
             a.set(JAVA_INT, BpfAttr.PROG_FLAGS, spec.flags());
             MapCreator.writeName(a, BpfAttr.PROG_NAME, spec.name());
             a.set(JAVA_INT, BpfAttr.PROG_IFINDEX, spec.ifindex());
-            if (spec.expectedAttachType() != null) {
+            if (spec.type() == ProgramType.STRUCT_OPS) {
+                a.set(JAVA_INT, BpfAttr.PROG_EXPECTED_ATTACH_TYPE, spec.structOpsMember());
+            } else if (spec.expectedAttachType() != null) {
                 a.set(JAVA_INT, BpfAttr.PROG_EXPECTED_ATTACH_TYPE, spec.expectedAttachType().number());
             }
             if (btfFd >= 0) {
@@ -236,7 +238,11 @@ public final class ProgramLoader {
                 }
             }
             a.set(JAVA_INT, BpfAttr.PROG_ATTACH_BTF_ID, spec.attachBtfId());
-            a.set(JAVA_INT, BpfAttr.PROG_ATTACH_BTF_OBJ_FD, spec.attachBtfObjFd());
+            if (spec.attachProgFd() != 0) {
+                a.set(JAVA_INT, BpfAttr.PROG_ATTACH_PROG_FD, spec.attachProgFd());
+            } else {
+                a.set(JAVA_INT, BpfAttr.PROG_ATTACH_BTF_OBJ_FD, spec.attachBtfObjFd());
+            }
             a.set(JAVA_LONG, BpfAttr.PROG_FD_ARRAY, fdArray);
             long r = Bpf.call(BpfCommand.PROG_LOAD, a, BpfAttr.PROG_LOAD_SIZE);
             logTrueSize = a.get(JAVA_INT, BpfAttr.PROG_LOG_TRUE_SIZE);

@@ -15,7 +15,8 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-abstract sealed class DelegatingLink implements Link permits BpfLink, TracepointLink, KprobeLink, UprobeLink {
+abstract sealed class DelegatingLink implements Link
+        permits BpfLink, TracepointLink, KprobeLink, UprobeLink, StructOpsLink {
     private final KernelAttachment attachment;
     private final String what;
 

@@ -57,6 +57,15 @@ public final class ObjectLoader {
     public interface LiveFactory {
         BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId);
 
+        /** As above; {@code valueTypeBtfObjFd} (not -1) is the module BTF of a struct_ops map's value type. */
+        default BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId, int valueTypeBtfObjFd) {
+            if (valueTypeBtfObjFd >= 0) {
+                throw new BpfException("map '" + spec.name() + "': this factory cannot create maps with module value "
+                        + "types");
+            }
+            return createMap(spec, btfFd, keyTypeId, valueTypeId);
+        }
+
         Program adoptProgram(Fd fd, ProgramSpec spec, String log);
     }
 
@@ -71,9 +80,33 @@ public final class ObjectLoader {
     public record Options(int logLevel, CoreRelocator core, KernelView kernel, BtfSanitizer.Support btfSupport) {
     }
 
-    /** What was loaded: maps and programs by name (in object order), load durations, notes. */
+    /**
+     * What was loaded: maps and programs by name (in object order), load durations, notes, the struct_ops values
+     * ready to register (by map name) and where the {@code __arena} variables lie in the arena (-1 without any).
+     */
     public record Loaded(Map<String, BpfMap> maps, Map<String, Program> programs, Map<String, Duration> loadTimes,
-                         List<String> notes) {
+                         List<String> notes, Map<String, StructOpsValue> structOps, long arenaDataOffset) {
+    }
+
+    /**
+     * A struct_ops map's value in the kernel's layout with its programs' fds filled in: what registering writes.
+     *
+     * @param map      the map's name
+     * @param typeName the kernel struct ("tcp_congestion_ops")
+     * @param value    the value bytes
+     * @param link     true for {@code .struct_ops.link} maps (registered through a bpf_link)
+     * @param missing  programs the value points to that were not loaded (their slots hold 0)
+     */
+    public record StructOpsValue(String map, String typeName, byte[] value, boolean link, List<String> missing) {
+        public StructOpsValue {
+            value = value.clone();
+            missing = List.copyOf(missing);
+        }
+
+        @Override
+        public byte[] value() {
+            return value.clone();
+        }
     }
 
     /** Loads {@code model}; on failure closes whatever it created and rethrows with context. */
@@ -83,7 +116,8 @@ public final class ObjectLoader {
         try {
             run.execute();
             return new Loaded(Collections.unmodifiableMap(run.maps), Collections.unmodifiableMap(run.programs),
-                    Map.copyOf(run.loadTimes), List.copyOf(run.notes));
+                    Map.copyOf(run.loadTimes), List.copyOf(run.notes), Collections.unmodifiableMap(run.structOpsValues),
+                    run.arenaDataOffset);
         } catch (BpfException e) {
             run.closeAll();
             throw e.withContext(object);
@@ -112,6 +146,16 @@ public final class ObjectLoader {
         private ResolvedExterns externs;
         private final List<Fd> attachFds = new ArrayList<>();
         private CoreRelocator core;
+        private final Map<String, StructOpsLayout.Plan> structOpsPlans = new LinkedHashMap<>();
+        private final Map<String, StructOpsTarget> structOpsTargets = new HashMap<>();
+        private final Map<String, Fd> moduleFds = new HashMap<>();
+        private final LinkedHashMap<String, StructOpsValue> structOpsValues = new LinkedHashMap<>();
+        private final Map<String, Long> valueOffsets = new HashMap<>();
+        private long arenaDataOffset = -1;
+
+        /** What a struct_ops program implements: a member of a kernel struct. */
+        private record StructOpsTarget(String map, int kernelTypeId, int memberIndex, String member, String module) {
+        }
 
         Run(ObjectModel model, Options options, LiveFactory factory) {
             this.model = model;
@@ -120,10 +164,6 @@ public final class ObjectLoader {
         }
 
         void execute() {
-            if (!model.unsupported().isEmpty()) {
-                throw NotSupportedException.notImplemented(String.join(", ", model.unsupported()),
-                        "the object needs them to load");
-            }
             for (ProgramDefinition p : model.programs()) {
                 if (p.autoload() && p.match() == null) {
                     try {
@@ -135,12 +175,15 @@ public final class ObjectLoader {
             }
             loadBtf();
             externs = ExternResolver.resolve(model, options.kernel());
+            planStructOps();
             createMaps();
+            mapArena();
             fillMapSlots();
             for (ProgramDefinition p : model.programs()) {
                 if (p.autoload()) loadProgram(p);
             }
             fillProgramSlots();
+            fillStructOpsValues();
         }
 
         // ---- BTF --------------------------------------------------------------------------------------------
@@ -171,6 +214,11 @@ public final class ObjectLoader {
 
         private void createMaps() {
             for (MapDefinition d : model.maps()) {
+                if (d.origin() == MapDefinition.Origin.STRUCT_OPS) {
+                    StructOpsLayout.Plan plan = structOpsPlans.get(d.name());
+                    if (plan != null) maps.put(d.name(), createStructOpsMap(d, plan));
+                    continue;
+                }
                 MapSpec spec = d.spec();
                 if (d.origin() == MapDefinition.Origin.KCONFIG && externs.kconfig() != null) {
                     spec = spec.withContents(List.of(new MapSpec.MapEntry(new byte[4], externs.kconfig())));
@@ -197,6 +245,127 @@ public final class ObjectLoader {
                 notes.add("map '" + d.name() + "' created without BTF key/value types (the kernel refused them: "
                         + e.getMessage().lines().findFirst().orElse("") + ")");
                 return m;
+            }
+        }
+
+        private BpfMap createStructOpsMap(MapDefinition d, StructOpsLayout.Plan plan) {
+            if (btfFd == null) {
+                throw new BpfException("struct_ops map '" + d.name() + "': the kernel needs the object's BTF with "
+                        + "struct_ops maps, and it was not loaded (compile with clang -g; see the notes)");
+            }
+            MapSpec spec = d.spec().toBuilder().valueSize(plan.valueSize())
+                    .btf(new MapSpec.MapBtf(null, 0, 0, plan.valueTypeId())).build();
+            Fd module = plan.module() == null ? null : moduleFd(plan.module());
+            try {
+                return factory.createMap(spec, btfFd.get(), 0, 0, module == null ? -1 : module.get());
+            } catch (BpfException e) {
+                throw e.withContext("struct_ops map '" + d.name() + "' (struct " + plan.map() + ")");
+            }
+        }
+
+        private Fd moduleFd(String module) {
+            Fd fd = moduleFds.get(module);
+            if (fd == null) {
+                fd = options.kernel().moduleBtfFd(module);
+                moduleFds.put(module, fd);
+            }
+            return fd;
+        }
+
+        // ---- struct_ops ----------------------------------------------------------------------------------------
+
+        /**
+         * Lays out every created struct_ops map for the kernel and records what each of its programs implements.
+         * Maps that are not created are laid out too, only to tell their programs' targets (so that such a program
+         * can still be loaded on its own, as veristat does); their failures are notes.
+         */
+        private void planStructOps() {
+            List<StructOpsDefinition> ordered = new ArrayList<>();
+            for (StructOpsDefinition d : model.structOps()) if (d.autocreate()) ordered.add(d);
+            for (StructOpsDefinition d : model.structOps()) if (!d.autocreate()) ordered.add(d);
+            for (StructOpsDefinition d : ordered) {
+                StructOpsLayout.Plan plan;
+                try {
+                    plan = StructOpsLayout.plan(d, model.btf(), options.kernel());
+                } catch (BpfException e) {
+                    if (d.autocreate()) throw e;
+                    notes.add("struct_ops map '" + d.name() + "' (not created): " + e.getMessage());
+                    continue;
+                }
+                if (d.autocreate()) {
+                    structOpsPlans.put(d.name(), plan);
+                    for (String m : plan.dropped()) {
+                        notes.add("struct_ops map '" + d.name() + "': member '" + m + "' is not in the kernel's struct "
+                                + d.kernelTypeName() + "; it is unset, so it was left out");
+                    }
+                }
+                for (StructOpsLayout.Slot slot : plan.slots()) {
+                    StructOpsTarget t = new StructOpsTarget(d.name(), plan.kernelTypeId(), slot.memberIndex(),
+                            d.kernelTypeName() + "." + slot.member(), plan.module());
+                    StructOpsTarget before = structOpsTargets.putIfAbsent(slot.program(), t);
+                    if (before == null || !d.autocreate()) continue;
+                    if (before.kernelTypeId() != t.kernelTypeId() || before.memberIndex() != t.memberIndex()
+                            || !java.util.Objects.equals(before.module(), t.module())) {
+                        throw new BpfException("program '" + slot.program() + "' implements " + before.member()
+                                + " for struct_ops map '" + before.map() + "' and " + t.member() + " for map '"
+                                + t.map() + "'; a struct_ops program can serve only one member of one kernel struct");
+                    }
+                }
+            }
+        }
+
+        /** Writes the loaded programs' fds into the struct_ops values (registered later, by attaching). */
+        private void fillStructOpsValues() {
+            for (Map.Entry<String, StructOpsLayout.Plan> e : structOpsPlans.entrySet()) {
+                StructOpsLayout.Plan plan = e.getValue();
+                StructOpsDefinition d = model.structOps(e.getKey());
+                ByteBuffer value = ByteBuffer.wrap(plan.value()).order(ByteOrder.nativeOrder());
+                List<String> missing = new ArrayList<>();
+                for (StructOpsLayout.Slot slot : plan.slots()) {
+                    Program p = programs.get(slot.program());
+                    if (p == null) {
+                        if (!missing.contains(slot.program())) missing.add(slot.program());
+                        continue;
+                    }
+                    value.putLong(slot.valueOffset(), Integer.toUnsignedLong(p.fd()));
+                }
+                if (!missing.isEmpty()) {
+                    notes.add("struct_ops map '" + d.name() + "': programs " + missing + " are not loaded, so it "
+                            + "cannot be registered");
+                }
+                structOpsValues.put(d.name(), new StructOpsValue(d.name(), d.kernelTypeName(), value.array(), d.link(),
+                        missing));
+            }
+        }
+
+        // ---- arena ---------------------------------------------------------------------------------------------
+
+        /**
+         * Maps every arena into this process before any program loads (the kernel resolves arena addresses against
+         * that mapping) and copies the {@code __arena} variables' initial bytes into the object's arena.
+         */
+        private void mapArena() {
+            for (MapDefinition d : model.maps()) {
+                if (d.spec().type() != dev.ebpf4j.MapType.ARENA || !maps.containsKey(d.name())) continue;
+                MemorySegment mem;
+                try {
+                    mem = maps.get(d.name()).memory();
+                } catch (BpfException e) {
+                    throw e.withContext("arena map '" + d.name() + "'");
+                }
+                ArenaData data = model.arena();
+                if (data == null || !data.map().equals(d.name())) continue;
+                long offset;
+                try {
+                    offset = ArenaLayout.dataOffset(mem.byteSize(), data.size(), ArenaLayout.fullRangeOffsets());
+                } catch (BpfException e) {
+                    throw e.withContext("arena map '" + d.name() + "'");
+                }
+                if (!reusedMaps.contains(d.name())) {
+                    MemorySegment.copy(data.bytes(), 0, mem, ValueLayout.JAVA_BYTE, offset, data.size());
+                }
+                arenaDataOffset = offset;
+                valueOffsets.put(d.name(), offset);
             }
         }
 
@@ -290,7 +459,8 @@ public final class ObjectLoader {
         private ProgramSpec prepare(ProgramDefinition p) {
             Map<String, Integer> mapFds = new HashMap<>();
             for (Map.Entry<String, BpfMap> e : maps.entrySet()) mapFds.put(e.getKey(), e.getValue().fd());
-            List<Instruction> insns = ReferenceResolver.resolve(p.describe(), p.code().instructions(), mapFds, externs);
+            List<Instruction> insns = ReferenceResolver.resolve(p.describe(), p.code().instructions(), mapFds,
+                    valueOffsets, externs);
             if (!p.code().coreRelos().isEmpty()) {
                 if (core == null) core = options.core() != null ? options.core() : CoreRelocator.forRunningKernel();
                 CoreResult r = core.apply(p.name(), insns, model.btf(), p.code().coreRelos());
@@ -301,6 +471,17 @@ public final class ObjectLoader {
                 for (String n : r.notes()) notes.add(p.describe() + ": " + n);
             }
             ProgramSpec.Builder b = ProgramSpecs.of(model, p, funcInfo ? blob : null).instructions(insns);
+            if (p.match() != null && p.match().definition().programType() == dev.ebpf4j.ProgramType.STRUCT_OPS) {
+                StructOpsTarget so = structOpsTargets.get(p.name());
+                if (so == null) {
+                    throw new BpfException(p.describe() + ": no created struct_ops map points to this program, so the "
+                            + "kernel cannot know which struct member it implements; use it in a SEC(\".struct_ops\") "
+                            + "variable (or switch its autoload off)");
+                }
+                b.attachBtfId(so.kernelTypeId()).structOpsMember(so.memberIndex()).attachTo(so.member());
+                if (so.module() != null) b.attachBtfObjFd(moduleFd(so.module()).get());
+                return b.build();
+            }
             AttachTargetResolver.Target t = AttachTargetResolver.resolve(p, options.kernel());
             if (t != null) {
                 b.attachBtfId(t.btfId());
@@ -318,6 +499,7 @@ public final class ObjectLoader {
             if (btfFd != null) btfFd.close();
             if (externs != null) externs.close();
             for (Fd fd : attachFds) fd.close();
+            for (Fd fd : moduleFds.values()) fd.close();
         }
 
         void closeAll() {

@@ -35,6 +35,8 @@ public final class Libc {
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
+    /** Map at exactly the given address, failing (EEXIST) instead of replacing a mapping there (Linux 4.17+). */
+    public static final int MAP_FIXED_NOREPLACE = 0x100000;
     public static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
 
     private Libc() {
