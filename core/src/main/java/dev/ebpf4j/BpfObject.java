@@ -2,6 +2,7 @@ package dev.ebpf4j;
 
 import dev.ebpf4j.btf.core.CoreRelocator;
 import dev.ebpf4j.internal.loader.ArenaData;
+import dev.ebpf4j.internal.loader.AttachTargetResolver;
 import dev.ebpf4j.internal.loader.AutoAttacher;
 import dev.ebpf4j.internal.loader.BtfSanitizer;
 import dev.ebpf4j.internal.loader.KernelView;
@@ -77,22 +78,57 @@ public final class BpfObject implements AutoCloseable {
      * @param verifierLog the verifier log kept for successful program loads ({@link Program.LoadOptions#STATS} for
      *                    statistics); rejected programs always carry their full log in the {@link VerifierException}
      * @param coreRelocator how CO-RE relocations are applied (null: against the running kernel's BTF)
+     * @param attachTargets loaded programs whose functions programs of the object attach to, by program name
+     *                      ({@code freplace/...} programs need one; see {@link #withAttachTarget})
      */
-    public record LoadOptions(Program.LoadOptions verifierLog, CoreRelocator coreRelocator) {
+    public record LoadOptions(Program.LoadOptions verifierLog, CoreRelocator coreRelocator,
+                              Map<String, AttachTarget> attachTargets) {
         /** No verifier log for successful loads; CO-RE against the running kernel. */
-        public static final LoadOptions DEFAULT = new LoadOptions(Program.LoadOptions.DEFAULT, null);
+        public static final LoadOptions DEFAULT = new LoadOptions(Program.LoadOptions.DEFAULT, null, Map.of());
 
         public LoadOptions {
             verifierLog = verifierLog == null ? Program.LoadOptions.DEFAULT : verifierLog;
+            attachTargets = attachTargets == null ? Map.of() : Map.copyOf(attachTargets);
+        }
+
+        public LoadOptions(Program.LoadOptions verifierLog, CoreRelocator coreRelocator) {
+            this(verifierLog, coreRelocator, Map.of());
         }
 
         public LoadOptions withVerifierLog(Program.LoadOptions v) {
-            return new LoadOptions(v, coreRelocator);
+            return new LoadOptions(v, coreRelocator, attachTargets);
         }
 
         public LoadOptions withCoreRelocator(CoreRelocator c) {
-            return new LoadOptions(verifierLog, c);
+            return new LoadOptions(verifierLog, c, attachTargets);
         }
+
+        /**
+         * Program {@code program} of the object attaches to a function of the loaded program {@code target}: the one
+         * its section names ({@code SEC("freplace/handle_packet")}). A freplace program replaces that function (it
+         * must be a global function of {@code target}, which must have been loaded with BTF); an fentry/fexit
+         * program traces it.
+         */
+        public LoadOptions withAttachTarget(String program, Program target) {
+            return withAttachTarget(program, target, null);
+        }
+
+        /** As {@link #withAttachTarget(String, Program)}, naming the function ({@code null}: the section's). */
+        public LoadOptions withAttachTarget(String program, Program target, String function) {
+            java.util.Objects.requireNonNull(target, "target");
+            Map<String, AttachTarget> t = new java.util.HashMap<>(attachTargets);
+            t.put(program, new AttachTarget(target, function));
+            return new LoadOptions(verifierLog, coreRelocator, t);
+        }
+    }
+
+    /**
+     * A loaded program and one of its functions that a program of an object attaches to.
+     *
+     * @param program  the loaded target program
+     * @param function the function, or null for the one the attaching program's section names
+     */
+    public record AttachTarget(Program program, String function) {
     }
 
     /** Reads the object file at {@code path} and loads it. */
@@ -117,8 +153,14 @@ public final class BpfObject implements AutoCloseable {
 
     /** As above, resolving externs against {@code kernel} (tests: a kernel view that hides BPF cookies). */
     static BpfObject load(ObjectSpec spec, LoadOptions options, BtfSanitizer.Support btfSupport, KernelView kernel) {
+        Map<String, AttachTargetResolver.ProgramTarget> targets = new HashMap<>();
+        for (Map.Entry<String, AttachTarget> e : options.attachTargets().entrySet()) {
+            Program p = e.getValue().program();
+            targets.put(e.getKey(), new AttachTargetResolver.ProgramTarget(p.fd(), e.getValue().function(),
+                    p.describe()));
+        }
         ObjectLoader.Options o = new ObjectLoader.Options(options.verifierLog().logLevel(), options.coreRelocator(),
-                kernel, btfSupport);
+                kernel, btfSupport, targets);
         return new BpfObject(spec, ObjectLoader.load(spec.model(), o, FACTORY), kernel);
     }
 

@@ -138,8 +138,9 @@ public final class ProgramLoader {
             return new NotSupportedException(trampolineFeature(spec), "5.5",
                     "BPF trampolines are unavailable here: loading the program returned EPERM although the process has "
                             + caps.describeBpfRelevant() + " (the kernel lacks ftrace direct calls / "
-                            + "CONFIG_FUNCTION_TRACER, or they are blocked); use a tracepoint, raw_tracepoint or "
-                            + "tp_btf program instead", errno).withContext(what);
+                            + "CONFIG_FUNCTION_TRACER, or they are blocked); " + (spec.type() == ProgramType.EXT
+                            ? "replace the function through a prog array tail call instead"
+                            : "use a tracepoint, raw_tracepoint or tp_btf program instead"), errno).withContext(what);
         }
         if (errno == Errno.EPERM.number() || (errno == Errno.EACCES.number() && !caps.canBpf())) {
             int cap = switch (t) {

@@ -34,8 +34,10 @@ import java.util.function.Supplier;
 
 /**
  * Attaches a loaded program the way its section name says, with the link classes of {@code dev.ebpf4j.link}:
- * tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret/lsm, iter, kprobe/kretprobe/ksyscall, uprobe/uretprobe
- * ({@code binary:function[+offset]}, libraries found on the usual library paths), usdt
+ * tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret/lsm, freplace, iter, kprobe/kretprobe/ksyscall,
+ * kprobe.multi/kretprobe.multi/kprobe.session (a function or a pattern), uprobe/uretprobe
+ * ({@code binary:function[+offset]}, libraries found on the usual library paths), uprobe.multi/uretprobe.multi/
+ * uprobe.session ({@code binary:pattern}), usdt
  * ({@code binary:provider:name}, parts overridable from the options; needs the object's {@code usdt.bpf.h} maps),
  * xdp and tcx/tc (interface from the options), cgroup (path from the options), perf_event (event from the options).
  *
@@ -75,7 +77,7 @@ public final class AutoAttacher {
             case RAW_TRACEPOINT -> RawTracepointLink.attach(program, requireTarget(what, target, "tracepoint"));
             case TRACING -> def.attachType() == AttachType.TRACE_RAW_TP ? RawTracepointLink.attach(program)
                     : TracingLink.attach(program);
-            case LSM -> TracingLink.attach(program);
+            case LSM, FREPLACE -> TracingLink.attach(program);
             case ITER -> IterLink.attach(program);
             case KPROBE, KRETPROBE -> {
                 String t = requireTarget(what, target, "function[+offset]");

@@ -1,9 +1,9 @@
 package dev.ebpf4j.internal.loader;
 
+import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.MapSpec;
-import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.PermissionException;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.ProgramSections;
@@ -76,8 +76,17 @@ public final class ObjectLoader {
      * @param core       the CO-RE relocator (null: the running kernel's)
      * @param kernel     the kernel to resolve externs and attach targets against
      * @param btfSupport BTF kinds the kernel accepts (null: probe)
+     * @param targets    loaded programs that programs of this object attach to (freplace), by program name
      */
-    public record Options(int logLevel, CoreRelocator core, KernelView kernel, BtfSanitizer.Support btfSupport) {
+    public record Options(int logLevel, CoreRelocator core, KernelView kernel, BtfSanitizer.Support btfSupport,
+                          Map<String, AttachTargetResolver.ProgramTarget> targets) {
+        public Options {
+            targets = targets == null ? Map.of() : Map.copyOf(targets);
+        }
+
+        public Options(int logLevel, CoreRelocator core, KernelView kernel, BtfSanitizer.Support btfSupport) {
+            this(logLevel, core, kernel, btfSupport, Map.of());
+        }
     }
 
     /**
@@ -164,6 +173,13 @@ public final class ObjectLoader {
         }
 
         void execute() {
+            for (String name : options.targets().keySet()) {
+                if (model.programs().stream().noneMatch(p -> p.name().equals(name))) {
+                    throw new BpfArgumentException("an attach target is given for program '" + name + "', which the "
+                            + "object does not have; its programs are " + model.programs().stream()
+                            .map(ProgramDefinition::name).toList());
+                }
+            }
             for (ProgramDefinition p : model.programs()) {
                 if (p.autoload() && p.match() == null) {
                     try {
@@ -482,9 +498,10 @@ public final class ObjectLoader {
                 if (so.module() != null) b.attachBtfObjFd(moduleFd(so.module()).get());
                 return b.build();
             }
-            AttachTargetResolver.Target t = AttachTargetResolver.resolve(p, options.kernel());
+            AttachTargetResolver.Target t = AttachTargetResolver.resolve(p, options.kernel(),
+                    options.targets().get(p.name()));
             if (t != null) {
-                b.attachBtfId(t.btfId());
+                b.attachBtfId(t.btfId()).attachProgFd(t.attachProgFd());
                 if (t.moduleFd() != null) {
                     attachFds.add(t.moduleFd());
                     b.attachBtfObjFd(t.moduleFd().get());
