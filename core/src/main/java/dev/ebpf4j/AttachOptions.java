@@ -19,7 +19,7 @@ import java.nio.file.Path;
  *         .interfaceName("eth0")                         // xdp, tcx/ingress, tc
  *         .cgroup(Path.of("/sys/fs/cgroup/app"))        // cgroup_skb/egress, cgroup/connect4, ...
  *         .perfEvent(PerfEventLink.Options.cpuClock())  // perf_event
- *         .uprobeTarget("/usr/bin/bash:readline")       // a bare "uprobe" section
+ *         .uprobeTarget("/usr/bin/bash:readline")       // a bare "uprobe" section ("bin:glob" for uprobe.multi)
  *         .usdt("libjvm.so", "hotspot", "gc__begin")    // a bare "usdt" section (or parts of usdt/...)
  *         .pid(jvmPid)                                  // uprobes and USDT probes in this process only
  *         .skipUnsupported();
@@ -98,8 +98,9 @@ public final class AttachOptions {
     }
 
     /**
-     * The uprobe target ({@code "binary:function[+offset]"}, or {@code "binary:0xFILEOFFSET"}) for uprobe programs;
-     * overrides the section's own target.
+     * The uprobe target ({@code "binary:function[+offset]"}, or {@code "binary:0xFILEOFFSET"}) for uprobe programs,
+     * or {@code "binary:pattern"} (a glob over function names) for uprobe.multi, uretprobe.multi and uprobe.session
+     * programs; overrides the section's own target.
      */
     public AttachOptions uprobeTarget(String target) {
         return new AttachOptions(interfaceName, ifindex, xdpMode, tcDirection, cgroup, pid, target, perfEvent,

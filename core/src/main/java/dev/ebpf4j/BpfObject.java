@@ -42,6 +42,13 @@ import java.util.Map;
  * <p>USDT programs ({@code SEC("usdt/BINARY:PROVIDER:NAME")}, written with {@code <bpf/usdt.bpf.h>}) attach to
  * every site of the probe; the object keeps the spec ids of its {@code __bpf_usdt_specs} map in use by its links.
  *
+ * <p>struct_ops variables ({@code SEC(".struct_ops")} / {@code SEC(".struct_ops.link")} globals of a kernel struct
+ * type such as {@code tcp_congestion_ops}) become struct_ops maps laid out for the kernel at load; their programs are
+ * loaded for the members they implement, and {@link #attachStructOps} (or {@link #attachAll()}) registers them. An
+ * arena map ({@code BPF_MAP_TYPE_ARENA}) is mapped into this process before the programs load, with the object's
+ * {@code __arena} variables in it (read and written through {@link #variable}). freplace programs name the loaded
+ * program whose function they replace with {@link LoadOptions#withAttachTarget}.
+ *
  * <p>To verify one program on its own (as veristat does): {@code BpfObject.load(spec.withAutoloadOnly(name),
  * LoadOptions.DEFAULT.withVerifierLog(Program.LoadOptions.STATS))}, then {@link #verifierStats} and
  * {@link #loadDuration}.

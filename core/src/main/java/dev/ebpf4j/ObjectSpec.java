@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * A parsed BPF object file (what clang {@code -target bpf -g -O2 -c} produces), independent of the running kernel:
  * its programs (each linked with the subprograms it calls), maps (BTF-defined {@code .maps}, legacy {@code maps},
- * global data sections, {@code .kconfig}), global variables, license and BTF. Immutable: the {@code with*} methods
+ * global data sections, {@code .kconfig}, struct_ops variables), global variables (also {@code __arena} ones),
+ * struct_ops variables ({@link #structOps()}), license and BTF. Immutable: the {@code with*} methods
  * return edited copies. {@link BpfObject#load(ObjectSpec)} turns it into live kernel objects.
  *
  * <p>Malformed files raise {@link ObjectFormatException} naming the section and byte offset. Programs in sections
@@ -211,10 +212,14 @@ public final class ObjectSpec {
 
     /**
      * A copy where struct_ops variable {@code map} is (or is not) created and its programs loaded, as libbpf's
-     * {@code bpf_map__set_autocreate}: the programs it points to are loaded exactly when some created struct_ops
-     * variable points to them.
+     * {@code bpf_map__set_autocreate} (ebpf4j offers it for struct_ops variables only): the programs it points to
+     * are loaded exactly when some created struct_ops variable points to them.
      */
     public ObjectSpec withAutocreate(String map, boolean autocreate) {
+        if (model.structOps(map) == null && model.maps().stream().anyMatch(d -> d.name().equals(map))) {
+            throw new BpfArgumentException("map '" + map + "' of object '" + name() + "' is not a struct_ops variable; "
+                    + "only those can be left uncreated (the object's programs need its other maps)");
+        }
         return withStructOps(structOpsDefinition(map).withAutocreate(autocreate));
     }
 

@@ -149,7 +149,8 @@ public final class StructOpsLink extends DelegatingLink {
             try {
                 map.delete(KEY);
             } catch (BpfException e) {
-                throw e.withContext("unregistering " + what);
+                // EINVAL: no longer registered (deleted through another descriptor of the map)
+                if (e.errnoValue() != Errno.EINVAL.number()) throw e.withContext("unregistering " + what);
             }
         }
 

@@ -80,6 +80,9 @@ class ObjectStructOpsSpecTest {
                 swapped.autoloadedPrograms(), "init and ssthresh were only the link variable's");
         assertTrue(spec.withAutoload("ebpf4j_init", false).withAutocreate("ebpf4j_cc_off", false)
                 .autoloadedPrograms().contains("ebpf4j_ssthresh"));
+        BpfArgumentException data = assertThrows(BpfArgumentException.class, () -> spec.withAutocreate(".bss", false));
+        assertTrue(data.getMessage().contains("map '.bss' of object 'loader_struct_ops_link.bpf.o' is not a struct_ops "
+                + "variable"), data.getMessage());
     }
 
     @Test

@@ -273,20 +273,26 @@ public final class AutoAttacher {
         }
     }
 
-    /** An absolute path as given; a library name ("libc.so.6") searched on LD_LIBRARY_PATH and the system paths. */
+    /**
+     * An absolute (or relative) path as given; a bare name searched as libbpf does: a library ("libc.so.6", any name
+     * with ".so") on LD_LIBRARY_PATH and the system library directories, an executable on PATH.
+     */
     static Path resolveBinary(String name) {
         Path p = Path.of(name);
         if (p.isAbsolute() || name.contains("/")) return p;
         List<String> dirs = new ArrayList<>();
-        String ld = System.getenv("LD_LIBRARY_PATH");
-        if (ld != null) for (String d : ld.split(":")) if (!d.isEmpty()) dirs.add(d);
-        String multiarch = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "x86_64-linux-gnu";
-            case "aarch64" -> "aarch64-linux-gnu";
-            default -> System.getProperty("os.arch") + "-linux-gnu";
-        };
-        dirs.addAll(List.of("/lib/" + multiarch, "/usr/lib/" + multiarch, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
-                "/usr/local/lib"));
+        boolean library = name.endsWith(".so") || name.contains(".so.");
+        String env = System.getenv(library ? "LD_LIBRARY_PATH" : "PATH");
+        if (env != null) for (String d : env.split(":")) if (!d.isEmpty()) dirs.add(d);
+        if (library) {
+            String multiarch = switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64" -> "x86_64-linux-gnu";
+                case "aarch64" -> "aarch64-linux-gnu";
+                default -> System.getProperty("os.arch") + "-linux-gnu";
+            };
+            dirs.addAll(List.of("/lib/" + multiarch, "/usr/lib/" + multiarch, "/lib64", "/usr/lib64", "/lib",
+                    "/usr/lib", "/usr/local/lib"));
+        }
         for (String d : dirs) {
             Path c = Path.of(d, name);
             if (Files.isRegularFile(c)) return c;

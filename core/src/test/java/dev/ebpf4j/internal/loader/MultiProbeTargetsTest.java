@@ -58,6 +58,9 @@ class MultiProbeTargetsTest {
         UprobeMultiLink.Options lib = AutoAttacher.uprobeMulti("p", "libc.so.6:getpgi?");
         assertTrue(lib.binary().isAbsolute(), "a bare library name is searched on the library paths: " + lib.binary());
         assertEquals("libc.so.6", lib.binary().getFileName().toString());
+        UprobeMultiLink.Options exe = AutoAttacher.uprobeMulti("p", "sh:main");
+        assertTrue(exe.binary().isAbsolute(), "an executable's name is searched on PATH: " + exe.binary());
+        assertEquals("sh", exe.binary().getFileName().toString());
         BpfArgumentException e = assertThrows(BpfArgumentException.class, () -> AutoAttacher.uprobeMulti("program 'p'",
                 "no_pattern"));
         assertEquals("program 'p': uprobe.multi target 'no_pattern' is not 'binary:pattern'", e.getMessage());
