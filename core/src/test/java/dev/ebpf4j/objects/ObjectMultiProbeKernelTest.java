@@ -10,13 +10,17 @@ import dev.ebpf4j.link.KprobeLink;
 import dev.ebpf4j.link.Link;
 import dev.ebpf4j.link.LinkInfo;
 import dev.ebpf4j.link.UprobeMultiLink;
+import dev.ebpf4j.link.usdt.UsdtProbe;
+import dev.ebpf4j.link.usdt.UsdtProbes;
 import dev.ebpf4j.testkit.KernelTest;
+import dev.ebpf4j.testkit.TestObjects;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -111,6 +115,23 @@ class ObjectMultiProbeKernelTest {
                 MultiTargetProcess.run(N);
                 assertEquals(2L * N, obj.variable("cookie_hits").segment().getAtIndex(JAVA_LONG, 5));
             }
+        }
+    }
+
+    @Test
+    void referenceCounterOffsetsRaiseUsdtSemaphoresWhileAttached() throws Exception {
+        Path bin = TestObjects.nativeBinary("usdt_target");
+        UsdtProbe gated = UsdtProbes.find(bin, "ebpf4j", "gated").getFirst();
+        assertTrue(gated.hasSemaphore());
+        try (BpfObject obj = BpfObject.load(spec());
+             UprobeMultiLink l = UprobeMultiLink.attach(obj.program("on_multi_entry"),
+                     UprobeMultiLink.Options.offsets(bin, List.of(gated.fileOffset())).cookies(7)
+                             .refCtrOffsets(gated.semaphoreOffset()))) {
+            Process p = new ProcessBuilder(bin.toString(), "3").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertEquals(0, p.waitFor());
+            assertTrue(out.contains("gated 3\n"), "the kernel raised the semaphore, so the probe fired: " + out);
+            assertEquals(3, obj.variable("cookie_hits").segment().getAtIndex(JAVA_LONG, 7));
         }
     }
 
