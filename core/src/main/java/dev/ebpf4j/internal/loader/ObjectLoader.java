@@ -39,11 +39,14 @@ import java.util.Set;
 
 /**
  * Loads an {@link ObjectModel} into the kernel: the object's BTF once (sanitised for the kernel), externs resolved,
- * maps created (pinned maps reused when compatible, global data written and .rodata frozen, map-in-map slots
- * filled), then every autoload program with map fds, ksyms and kfuncs filled in, its CO-RE relocations applied
- * (one relocator per load; it must keep the program's length), func/line info, expected attach type and attach BTF
- * id; finally prog array slots. Everything created is closed
- * again when a step fails; errors carry the object's and program's names.
+ * struct_ops variables laid out for the kernel ({@link StructOpsPlanner}), maps created (pinned maps reused when
+ * compatible, global data written and .rodata frozen, struct_ops maps with the kernel's value type, arenas mapped
+ * into this process with the {@code __arena} variables copied in, map-in-map slots filled), then every autoload
+ * program with map fds, ksyms and kfuncs filled in, its CO-RE relocations applied (one relocator per load; it must
+ * keep the program's length), func/line info, expected attach type and attach BTF id (a struct_ops member, a kernel
+ * function, or a function of a target program for freplace); finally prog array slots and the struct_ops values
+ * with their programs' fds. Everything created is closed again when a step fails; errors carry the object's and
+ * program's names.
  *
  * <pre>{@code
  * ObjectLoader.Loaded parts = ObjectLoader.load(model, options, factory);
@@ -125,8 +128,8 @@ public final class ObjectLoader {
         try {
             run.execute();
             return new Loaded(Collections.unmodifiableMap(run.maps), Collections.unmodifiableMap(run.programs),
-                    Map.copyOf(run.loadTimes), List.copyOf(run.notes), Collections.unmodifiableMap(run.structOpsValues),
-                    run.arenaDataOffset);
+                    Map.copyOf(run.loadTimes), List.copyOf(run.notes), Collections.unmodifiableMap(
+                    new LinkedHashMap<>(run.structOpsValues)), run.arenaDataOffset);
         } catch (BpfException e) {
             run.closeAll();
             throw e.withContext(object);
@@ -155,16 +158,11 @@ public final class ObjectLoader {
         private ResolvedExterns externs;
         private final List<Fd> attachFds = new ArrayList<>();
         private CoreRelocator core;
-        private final Map<String, StructOpsLayout.Plan> structOpsPlans = new LinkedHashMap<>();
-        private final Map<String, StructOpsTarget> structOpsTargets = new HashMap<>();
+        private StructOpsPlanner structOps;
         private final Map<String, Fd> moduleFds = new HashMap<>();
-        private final LinkedHashMap<String, StructOpsValue> structOpsValues = new LinkedHashMap<>();
+        private Map<String, StructOpsValue> structOpsValues = Map.of();
         private final Map<String, Long> valueOffsets = new HashMap<>();
         private long arenaDataOffset = -1;
-
-        /** What a struct_ops program implements: a member of a kernel struct. */
-        private record StructOpsTarget(String map, int kernelTypeId, int memberIndex, String member, String module) {
-        }
 
         Run(ObjectModel model, Options options, LiveFactory factory) {
             this.model = model;
@@ -191,7 +189,7 @@ public final class ObjectLoader {
             }
             loadBtf();
             externs = ExternResolver.resolve(model, options.kernel());
-            planStructOps();
+            structOps = StructOpsPlanner.plan(model, options.kernel(), notes);
             createMaps();
             mapArena();
             fillMapSlots();
@@ -199,7 +197,7 @@ public final class ObjectLoader {
                 if (p.autoload()) loadProgram(p);
             }
             fillProgramSlots();
-            fillStructOpsValues();
+            structOpsValues = structOps.values(model, programs, notes);
         }
 
         // ---- BTF --------------------------------------------------------------------------------------------
@@ -231,7 +229,7 @@ public final class ObjectLoader {
         private void createMaps() {
             for (MapDefinition d : model.maps()) {
                 if (d.origin() == MapDefinition.Origin.STRUCT_OPS) {
-                    StructOpsLayout.Plan plan = structOpsPlans.get(d.name());
+                    StructOpsLayout.Plan plan = structOps.plan(d.name());
                     if (plan != null) maps.put(d.name(), createStructOpsMap(d, plan));
                     continue;
                 }
@@ -286,72 +284,6 @@ public final class ObjectLoader {
                 moduleFds.put(module, fd);
             }
             return fd;
-        }
-
-        // ---- struct_ops ----------------------------------------------------------------------------------------
-
-        /**
-         * Lays out every created struct_ops map for the kernel and records what each of its programs implements.
-         * Maps that are not created are laid out too, only to tell their programs' targets (so that such a program
-         * can still be loaded on its own, as veristat does); their failures are notes.
-         */
-        private void planStructOps() {
-            List<StructOpsDefinition> ordered = new ArrayList<>();
-            for (StructOpsDefinition d : model.structOps()) if (d.autocreate()) ordered.add(d);
-            for (StructOpsDefinition d : model.structOps()) if (!d.autocreate()) ordered.add(d);
-            for (StructOpsDefinition d : ordered) {
-                StructOpsLayout.Plan plan;
-                try {
-                    plan = StructOpsLayout.plan(d, model.btf(), options.kernel());
-                } catch (BpfException e) {
-                    if (d.autocreate()) throw e;
-                    notes.add("struct_ops map '" + d.name() + "' (not created): " + e.getMessage());
-                    continue;
-                }
-                if (d.autocreate()) {
-                    structOpsPlans.put(d.name(), plan);
-                    for (String m : plan.dropped()) {
-                        notes.add("struct_ops map '" + d.name() + "': member '" + m + "' is not in the kernel's struct "
-                                + d.kernelTypeName() + "; it is unset, so it was left out");
-                    }
-                }
-                for (StructOpsLayout.Slot slot : plan.slots()) {
-                    StructOpsTarget t = new StructOpsTarget(d.name(), plan.kernelTypeId(), slot.memberIndex(),
-                            d.kernelTypeName() + "." + slot.member(), plan.module());
-                    StructOpsTarget before = structOpsTargets.putIfAbsent(slot.program(), t);
-                    if (before == null || !d.autocreate()) continue;
-                    if (before.kernelTypeId() != t.kernelTypeId() || before.memberIndex() != t.memberIndex()
-                            || !java.util.Objects.equals(before.module(), t.module())) {
-                        throw new BpfException("program '" + slot.program() + "' implements " + before.member()
-                                + " for struct_ops map '" + before.map() + "' and " + t.member() + " for map '"
-                                + t.map() + "'; a struct_ops program can serve only one member of one kernel struct");
-                    }
-                }
-            }
-        }
-
-        /** Writes the loaded programs' fds into the struct_ops values (registered later, by attaching). */
-        private void fillStructOpsValues() {
-            for (Map.Entry<String, StructOpsLayout.Plan> e : structOpsPlans.entrySet()) {
-                StructOpsLayout.Plan plan = e.getValue();
-                StructOpsDefinition d = model.structOps(e.getKey());
-                ByteBuffer value = ByteBuffer.wrap(plan.value()).order(ByteOrder.nativeOrder());
-                List<String> missing = new ArrayList<>();
-                for (StructOpsLayout.Slot slot : plan.slots()) {
-                    Program p = programs.get(slot.program());
-                    if (p == null) {
-                        if (!missing.contains(slot.program())) missing.add(slot.program());
-                        continue;
-                    }
-                    value.putLong(slot.valueOffset(), Integer.toUnsignedLong(p.fd()));
-                }
-                if (!missing.isEmpty()) {
-                    notes.add("struct_ops map '" + d.name() + "': programs " + missing + " are not loaded, so it "
-                            + "cannot be registered");
-                }
-                structOpsValues.put(d.name(), new StructOpsValue(d.name(), d.kernelTypeName(), value.array(), d.link(),
-                        missing));
-            }
         }
 
         // ---- arena ---------------------------------------------------------------------------------------------
@@ -488,7 +420,7 @@ public final class ObjectLoader {
             }
             ProgramSpec.Builder b = ProgramSpecs.of(model, p, funcInfo ? blob : null).instructions(insns);
             if (p.match() != null && p.match().definition().programType() == dev.ebpf4j.ProgramType.STRUCT_OPS) {
-                StructOpsTarget so = structOpsTargets.get(p.name());
+                StructOpsPlanner.Target so = structOps.target(p.name());
                 if (so == null) {
                     throw new BpfException(p.describe() + ": no created struct_ops map points to this program, so the "
                             + "kernel cannot know which struct member it implements; use it in a SEC(\".struct_ops\") "
