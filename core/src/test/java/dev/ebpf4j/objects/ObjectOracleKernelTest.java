@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * Debian's libbpf 1.1 loads — through {@code bpftool prog loadall} where bpftool can, and through a small C program
  * linked with libbpf (src/test/bpf/native/libbpf_oracle.c) for whole objects and for each program on its own.
  * Where libbpf 1.1 and ebpf4j differ on purpose, {@link #DIFFERENCES} names the object and why, and the test checks
- * the difference is exactly that (libbpf loads nothing, ebpf4j loads everything).
+ * the difference is exactly that (libbpf loads nothing, ebpf4j loads everything; for the features libbpf 1.1
+ * predates, {@link #LIBBPF_FAILURES} holds libbpf's exact failure).
  */
 @KernelTest
 class ObjectOracleKernelTest {
