@@ -2,6 +2,7 @@ package dev.ebpf4j.cli;
 
 import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.BpfException;
+import dev.ebpf4j.cli.execsnoop.ExecsnoopCommand;
 import dev.ebpf4j.cli.output.JsonWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -13,6 +14,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Entry point of the {@code ebpf4j} command: bpftool-class subcommands for maps, programs and links. Errors print
@@ -47,7 +49,18 @@ public final class Main {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        Session session = new Session(in, o, e);
+        Session session = new Session(in, out, o, e);
+        if (args.length > 0 && args[0].equals(ExecsnoopCommand.NAME)) {
+            // Start-up matters for tools: run them without building the whole command model.
+            try {
+                return ExecsnoopCommand.execute(session, List.of(args).subList(1, args.length));
+            } catch (Throwable t) {
+                return report(session, t, " " + ExecsnoopCommand.NAME + " --help");
+            } finally {
+                o.flush();
+                e.flush();
+            }
+        }
         RootCommand root = new RootCommand(session);
         CommandLine cl = new CommandLine(root);
         cl.setUnmatchedOptionsArePositionalParams(true);
@@ -82,15 +95,28 @@ public final class Main {
     /** Prints {@code failure} bpftool-style and returns the exit status for it. */
     static int report(Session session, Throwable failure, CommandLine.Model.CommandSpec where) {
         Throwable t = failure instanceof UncheckedIOException u ? u.getCause() : failure;
-        String message;
-        int status;
         if (t instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
                 && (where.userObject() instanceof CommandGroup || where.userObject() instanceof RootCommand)) {
-            message = "unknown " + (where.userObject() instanceof RootCommand ? "object" : where.name() + " command")
-                    + " '" + u.getUnmatched().get(0) + "' (see '" + RootCommand.NAME + commandPath(where) + " help')";
-            status = EXIT_USAGE;
-        } else if (t instanceof ParameterException || t instanceof UsageException) {
-            message = t.getMessage() + " (see '" + RootCommand.NAME + commandPath(where) + " help')";
+            String message = "unknown " + (where.userObject() instanceof RootCommand ? "object" : where.name()
+                    + " command") + " '" + u.getUnmatched().get(0) + "' (see '" + RootCommand.NAME
+                    + commandPath(where) + " help')";
+            return report(session, message, t, EXIT_USAGE);
+        }
+        String help = where.userObject() instanceof UsageText && !(where.userObject() instanceof CommandGroup)
+                ? " " + where.name() + " --help" : commandPath(where) + " help";
+        return report(session, failure, help);
+    }
+
+    /**
+     * Prints {@code failure} and returns its exit status; {@code help} completes the hint of usage errors ("see
+     * 'ebpf4j" + help + "'").
+     */
+    static int report(Session session, Throwable failure, String help) {
+        Throwable t = failure instanceof UncheckedIOException u ? u.getCause() : failure;
+        String message;
+        int status;
+        if (t instanceof ParameterException || t instanceof UsageException) {
+            message = t.getMessage() + " (see '" + RootCommand.NAME + help + "')";
             status = EXIT_USAGE;
         } else if (t instanceof BpfArgumentException) {
             message = t.getMessage();
@@ -102,6 +128,10 @@ public final class Main {
             message = "internal error: " + t + (session.debug() ? "" : " (run with --debug for the stack trace)");
             status = EXIT_FAILURE;
         }
+        return report(session, message, t, status);
+    }
+
+    private static int report(Session session, String message, Throwable t, int status) {
         JsonWriter w = session.jsonWriterOrNull();
         if (w != null) {
             w.closeAll();
