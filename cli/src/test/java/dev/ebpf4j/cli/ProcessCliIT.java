@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +66,18 @@ class ProcessCliIT {
         Cli.Result bad = Cli.exec(List.of("./ebpf4j", "map", "lookup", "pinned", m, "key", "1"), Cli.repoRoot());
         assertEquals(Main.EXIT_USAGE, bad.exit(), bad.toString());
         assertEquals("Error: map 'clilaunch' (hash): key is 1 bytes, the map's keys are 4 bytes\n", bad.err());
+    }
+
+    @Test
+    void theJarCarriesTheToolsBpfObjects() throws IOException {
+        assumeLauncherUpToDate();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar().toFile())) {
+            java.util.zip.ZipEntry e = zip.getEntry("bpf/execsnoop.bpf.o");
+            assertTrue(e != null && e.getSize() > 0, "the package phase puts cli/src/main/bpf's objects in the jar");
+        }
+        Cli.Result help = Cli.exec(List.of("./ebpf4j", "execsnoop", "--help"), Cli.repoRoot());
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().startsWith("Usage: ebpf4j execsnoop "), help.out());
     }
 
     @Test

@@ -96,7 +96,7 @@ abstract class ObjectLoadCommand extends CliCommand {
         Path reuseDir = null;
         try {
             if (!reuse.isEmpty()) {
-                reuseDir = KernelFilesystems.bpffs().resolve(".ebpf4j-reuse-" + ProcessHandle.current().pid() + "-"
+                reuseDir = KernelFilesystems.bpffs().resolve("ebpf4j-reuse-" + ProcessHandle.current().pid() + "-"
                         + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36));
                 spec = reuseMaps(spec, object, reuse, reuseDir);
             }
