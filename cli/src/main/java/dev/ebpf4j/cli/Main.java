@@ -2,6 +2,7 @@ package dev.ebpf4j.cli;
 
 import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.BpfException;
+import dev.ebpf4j.VerifierException;
 import dev.ebpf4j.cli.execsnoop.ExecsnoopCommand;
 import dev.ebpf4j.cli.output.JsonWriter;
 import picocli.CommandLine;
@@ -17,10 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Entry point of the {@code ebpf4j} command: bpftool-class subcommands for maps, programs and links. Errors print
- * one {@code Error: ...} line on stderr (and bpftool's {@code {"error": ...}} object on stdout in JSON mode); the
- * exit status is 0 on success, 2 for usage errors and 254 when the operation failed. {@code --debug} adds stack
- * traces.
+ * Entry point of the {@code ebpf4j} command: bpftool-class subcommands for maps, programs, links and BTF, and the
+ * tools ({@code veristat}, {@code execsnoop}). Errors print one {@code Error: ...} line on stderr (and bpftool's
+ * {@code {"error": ...}} object on stdout in JSON mode); the exit status is 0 on success, 2 for usage errors and 254
+ * when the operation failed. {@code --debug} adds the rest of multi-line messages (verifier logs) and stack traces.
  *
  * <pre>{@code
  * int status = Main.run(new String[] {"map", "list", "--json"}, System.out, System.err);
@@ -131,13 +132,23 @@ public final class Main {
         return report(session, message, t, status);
     }
 
+    /**
+     * One {@code Error:} line: the message's first line (a verifier rejection's reason; the log tail that follows it
+     * in the message is printed with {@code --debug}, as are stack traces). JSON mode gets the whole message.
+     */
     private static int report(Session session, String message, Throwable t, int status) {
         JsonWriter w = session.jsonWriterOrNull();
         if (w != null) {
             w.closeAll();
             w.startObject().stringField("error", message).endObject();
         }
-        session.err().println("Error: " + message);
+        int nl = message.indexOf('\n');
+        if (nl < 0 || session.debug()) {
+            session.err().println("Error: " + message);
+        } else {
+            session.err().println("Error: " + message.substring(0, nl)
+                    + (t instanceof VerifierException ? " (--debug prints the verifier log)" : ""));
+        }
         if (session.debug()) t.printStackTrace(session.err());
         return status;
     }

@@ -131,6 +131,21 @@ class ProgLoadCliKernelTest {
     }
 
     @Test
+    void aRejectedProgramIsOneErrorLineAndTheLogWithDebug() {
+        Path obj = object("btf_kinds");   // its tracepoint program reads a map value without a NULL check
+        Cli.Result r = Cli.run("prog", "loadall", obj.toString(), dir.resolve("rejected").toString());
+        assertEquals(Main.EXIT_FAILURE, r.exit(), r.toString());
+        assertTrue(r.err().matches("Error: object 'btf_kinds\\.bpf\\.o': program 'handle_openat' \\(tracepoint/"
+                + "syscalls/sys_enter_openat\\): verifier rejected the program at instruction \\d+: R2 invalid mem "
+                + "access 'mem_or_null' \\(--debug prints the verifier log\\)\n"), r.err());
+        Cli.Result debug = Cli.run("-d", "prog", "loadall", obj.toString(), dir.resolve("rejected").toString());
+        assertEquals(Main.EXIT_FAILURE, debug.exit());
+        assertTrue(debug.err().contains("verifier log (last "), debug.err());
+        assertTrue(debug.err().contains("processed "), debug.err());
+        assertFalse(Files.exists(dir.resolve("rejected")), "nothing pinned");
+    }
+
+    @Test
     void mapReusesAnExistingMapByNameOrIndex() throws IOException {
         Path obj = object("cli_xdp");
         Path existing = dir.resolve("seen");
