@@ -1,6 +1,7 @@
 package dev.ebpf4j.cli;
 
 import dev.ebpf4j.testkit.KernelTest;
+import dev.ebpf4j.testkit.TestCgroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -233,6 +234,25 @@ class ExecsnoopCliKernelTest {
         // root's exec came first: had it been reported, it would be there already (ring buffer order)
         assertFalse(ours.snapshot().stream().anyMatch(l -> l.contains(marker + "-root")), ours.snapshot().toString());
         assertEquals(0, ours.interrupt());
+    }
+
+    @Test
+    void cgroupFilterShowsOnlyExecsInsideTheCgroup() throws Exception {
+        try (TestCgroup cg = TestCgroup.create()) {
+            String procs = cg.path().resolve("cgroup.procs").toString();
+            List<String> inside = List.of("/bin/sh", "-c", "echo $$ > " + procs + " && exec \"$@\"", "sh");
+            Tool ours = ebpf4j(inside, "-c", cg.path().toString());
+            String marker = tag + "-cg";
+            exec("/bin/echo", marker + "-outside");
+            List<String> in = new ArrayList<>(inside);
+            in.addAll(List.of("/bin/echo", marker + "-inside"));
+            long pid = exec(in.toArray(String[]::new));
+            String line = ours.await(l -> l.contains(marker + "-inside"), "the exec inside the cgroup");
+            assertEquals(String.format("%-16s %-6d %-6d %3d /bin/echo %s-inside ", "echo", pid, self(), 0, marker), line);
+            assertFalse(ours.snapshot().stream().anyMatch(l -> l.contains(marker + "-outside")),
+                    ours.snapshot().toString());
+            assertEquals(0, ours.interrupt());
+        }
     }
 
     @Test
