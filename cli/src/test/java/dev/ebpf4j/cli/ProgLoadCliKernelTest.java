@@ -107,6 +107,12 @@ class ProgLoadCliKernelTest {
         assertEquals("null\n", r.out());
         assertEquals("bounce", programName(theirs));
         assertEquals("bounce", programName(ours));
+
+        Path elsewhere = Path.of(System.getProperty("java.io.tmpdir"), "ebpf4j-not-bpffs-" + ProcessHandle.current().pid());
+        Cli.Result r = Cli.run("prog", "loadall", obj.toString(), elsewhere.toString());
+        assertEquals(Main.EXIT_FAILURE, r.exit(), r.toString());
+        assertEquals("Error: " + elsewhere + " is not on a BPF filesystem: pins go under /sys/fs/bpf\n", r.err());
+        assertFalse(Files.exists(elsewhere));
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class Execsnoop {
                     throw new UncheckedIOException(e);
                 }
             })) {
-                stopper.arm(reader);
+                stopper.armInBackground(reader);
                 while (!out.checkError() && !stopper.stopping()) {
                     try {
                         reader.poll(POLL);
@@ -108,6 +108,7 @@ public final class Execsnoop {
         private volatile boolean stopping;
         private volatile RingBufferReader reader;
         private Thread hook;
+        private Thread arming;
 
         void arm(RingBufferReader r) {
             reader = r;
@@ -137,6 +138,13 @@ public final class Execsnoop {
             Runtime.getRuntime().addShutdownHook(hook);
         }
 
+        /** Installs the handlers on another thread, so that polling starts at once (they take tens of ms cold). */
+        void armInBackground(RingBufferReader r) {
+            arming = new Thread(() -> arm(r), "ebpf4j-execsnoop-signals");
+            arming.setDaemon(true);
+            arming.start();
+        }
+
         private void stop() {
             stopping = true;
             RingBufferReader r = reader;
@@ -148,6 +156,13 @@ public final class Execsnoop {
         }
 
         void finished() {
+            if (arming != null) {
+                try {
+                    arming.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             for (int i = 0; i < installed.size(); i++) Signal.handle(installed.get(i), previous.get(i));
             if (hook != null) {
                 try {

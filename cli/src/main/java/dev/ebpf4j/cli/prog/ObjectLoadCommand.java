@@ -171,15 +171,7 @@ abstract class ObjectLoadCommand extends CliCommand {
             pinned.add(pin);
             return;
         }
-        KernelFilesystems.bpffs();
-        try {
-            Files.createDirectories(pin);
-        } catch (IOException e) {
-            throw new BpfException("failed to create directory " + pin + ": " + e.getMessage(), e);
-        }
-        if (!KernelFilesystems.isOnBpffs(pin)) {
-            throw new BpfException(pin + " is not on a BPF filesystem (pin under /sys/fs/bpf)", Errno.EINVAL.number());
-        }
+        pinDirectory(pin);
         for (Map.Entry<String, Program> e : obj.programs().entrySet()) {
             Path at = pin.resolve(e.getKey());
             pinOne(session, obj, e.getKey(), at, autoAttach);
@@ -204,13 +196,22 @@ abstract class ObjectLoadCommand extends CliCommand {
         obj.program(name).pin(at);
     }
 
-    private static void pinMaps(BpfObject obj, Path object, Path dir, List<Path> pinned) {
+    /** Creates {@code dir} (and its parents) on bpffs; a directory elsewhere cannot hold pins. */
+    private static void pinDirectory(Path dir) {
         KernelFilesystems.bpffs();
+        if (!KernelFilesystems.isOnBpffs(dir)) {
+            throw new BpfException(dir + " is not on a BPF filesystem: pins go under " + KernelFilesystems.BPFFS,
+                    Errno.EINVAL.number());
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new BpfException("failed to create directory " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void pinMaps(BpfObject obj, Path object, Path dir, List<Path> pinned) {
+        pinDirectory(dir);
         String file = object.getFileName().toString();
         for (Map.Entry<String, BpfMap> e : obj.maps().entrySet()) {
             Path at = dir.resolve(LibbpfMapNames.pinName(file, e.getKey()));

@@ -43,13 +43,21 @@ public final class ToolObjects {
      * loader to report.
      */
     public static void prefetchKernelBtf(String... structs) {
-        Thread.ofPlatform().daemon().name("ebpf4j-btf-prefetch").start(() -> {
+        Thread t = new Thread(new KernelBtfPrefetch(structs), "ebpf4j-btf-prefetch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** A class rather than a lambda: the first lambda's bootstrap would cost the main thread milliseconds. */
+    private record KernelBtfPrefetch(String[] structs) implements Runnable {
+        @Override
+        public void run() {
             try {
                 Btf vmlinux = Btf.vmlinux();
                 for (String s : structs) vmlinux.findStruct(s);
             } catch (RuntimeException e) {
                 // the loader reads it again and reports what is wrong
             }
-        });
+        }
     }
 }
