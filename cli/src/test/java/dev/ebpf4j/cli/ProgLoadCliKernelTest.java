@@ -109,9 +109,9 @@ class ProgLoadCliKernelTest {
         assertEquals("bounce", programName(ours));
 
         Path elsewhere = Path.of(System.getProperty("java.io.tmpdir"), "ebpf4j-not-bpffs-" + ProcessHandle.current().pid());
-        Cli.Result r = Cli.run("prog", "loadall", obj.toString(), elsewhere.toString());
-        assertEquals(Main.EXIT_FAILURE, r.exit(), r.toString());
-        assertEquals("Error: " + elsewhere + " is not on a BPF filesystem: pins go under /sys/fs/bpf\n", r.err());
+        Cli.Result off = Cli.run("prog", "loadall", obj.toString(), elsewhere.toString());
+        assertEquals(Main.EXIT_FAILURE, off.exit(), off.toString());
+        assertEquals("Error: " + elsewhere + " is not on a BPF filesystem: pins go under /sys/fs/bpf\n", off.err());
         assertFalse(Files.exists(elsewhere));
     }
 
