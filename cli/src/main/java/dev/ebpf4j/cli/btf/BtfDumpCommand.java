@@ -172,7 +172,8 @@ public final class BtfDumpCommand extends CliCommand {
             return Btf.parse(elf.bytes(section), path + " " + Btf.SECTION, null);
         }
         Path absolute = path.toAbsolutePath().normalize();
-        if (absolute.startsWith(SYSFS_BTF) && !absolute.equals(SYSFS_VMLINUX)) return Btf.read(path, Btf.vmlinux());
+        if (absolute.equals(SYSFS_VMLINUX)) return Btf.vmlinux();   // mapped and parsed once per process
+        if (absolute.startsWith(SYSFS_BTF)) return Btf.read(path, Btf.vmlinux());
         return Btf.read(path);
     }
 }
