@@ -278,6 +278,26 @@ public final class ObjectSpec {
         return new ObjectSpec(model.withPrograms(ps));
     }
 
+    /**
+     * A copy where program {@code name} loads with the program type and expected attach type of section name
+     * {@code type} ("xdp", "tracepoint", "cgroup/skb", ...; a bare prefix such as "kprobe" also matches "kprobe/"),
+     * whatever its own section says; its attach target still comes from its own section. This is bpftool's
+     * {@code prog load OBJ PATH type TYPE}, for objects whose section names do not tell the type. Unknown names raise
+     * {@link ObjectFormatException} naming the closest known ones.
+     */
+    public ObjectSpec withProgramType(String name, String type) {
+        int i = programIndex(name);
+        ProgramSections.Match m = ProgramSections.match(type)
+                .or(() -> ProgramSections.match(type + "/"))
+                .orElseGet(() -> ProgramSections.require(type));
+        ProgramDefinition d = model.programs().get(i);
+        String target = d.match() == null ? "" : d.match().target();
+        List<ProgramDefinition> ps = new ArrayList<>(model.programs());
+        ps.set(i, new ProgramDefinition(d.name(), d.section(),
+                new ProgramSections.Match(d.section(), m.definition(), target, d.autoload()), d.code(), d.autoload()));
+        return new ObjectSpec(model.withPrograms(ps));
+    }
+
     /** A copy where the map with {@code map}'s name is replaced by {@code map} (sizes, flags, pinning, contents). */
     public ObjectSpec withMap(MapSpec map) {
         definition(map.name());

@@ -116,6 +116,10 @@ public final class Libc {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     }
 
+    private static final class SignalDowncall {
+        static final MethodHandle HANDLE = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    }
+
     private static final class EventfdDowncall {
         static final MethodHandle HANDLE = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
@@ -437,6 +441,20 @@ public final class Libc {
     public static int clockGettime(int clockId, MemorySegment timespec) {
         try {
             return (int) ClockGettimeDowncall.HANDLE.invokeExact(state(), clockId, timespec);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code signal(signum, SIG_DFL)}: gives a signal its default action again, e.g. SIGINT that a non-interactive
+     * shell set to "ignore" for a background job (the JVM does not handle signals that are ignored when it starts).
+     * Returns the previous handler's address (1 for SIG_IGN), or -1 with errno set.
+     */
+    public static long restoreDefaultSignal(int signum) {
+        try {
+            MemorySegment old = (MemorySegment) SignalDowncall.HANDLE.invokeExact(state(), signum, MemorySegment.NULL);
+            return old.address();
         } catch (Throwable t) {
             throw rethrow(t);
         }
