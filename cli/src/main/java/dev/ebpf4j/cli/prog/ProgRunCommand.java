@@ -84,7 +84,7 @@ public final class ProgRunCommand extends CliCommand {
         if (result.dataOut() != null && result.dataOut().length != 0) {
             write(session, result.dataOut(), dataOut, "data_out", failures);
         }
-        if (result.ctxOut() != null && result.ctxOut().length != 0) {
+        if (result.ctxOut().length != 0) {
             write(session, result.ctxOut(), ctxOut, "ctx_out", failures);
         }
         if (w != null) {
