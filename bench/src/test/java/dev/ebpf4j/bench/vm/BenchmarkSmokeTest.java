@@ -42,24 +42,43 @@ class BenchmarkSmokeTest {
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(opts).run();
-        assertEquals(kernel ? 6 : 4, results.size());
+        assertEquals(kernel ? 9 : 6, results.size());
         for (RunResult r : results) assertTrue(r.getPrimaryResult().getScore() > 0, r.getParams().getBenchmark());
     }
 
     @Test
     void instructionCountsAreExact() {
-        assertExact(LoopPrograms.alu(), LoopPrograms.ALU_INSNS);
-        assertExact(LoopPrograms.packet(), LoopPrograms.PACKET_INSNS);
+        assertExact(LoopPrograms.alu(), LoopPrograms.ALU_INSNS, new byte[LoopPrograms.PACKET], false);
+        assertExact(LoopPrograms.packet(), LoopPrograms.PACKET_INSNS, new byte[LoopPrograms.PACKET], false);
+        assertExact(ParserProgram.spec(), ParserProgram.INSNS, ParserProgram.frame(), true);
+    }
+
+    /** The parser takes its longest path on its frame: it counts the packet and its UDP length. */
+    @Test
+    void parserCountsTheWatchedPort() {
+        VmMaps maps = parserMaps();
+        VmProgram p = Vm.load(ParserProgram.spec(), maps);
+        assertEquals(2, p.testRun(TestRun.withData(ParserProgram.frame()).repeat(3)).returnValue());
+        byte[] counters = maps.get(ParserProgram.MAP).lookup(ParserProgram.key(ParserProgram.PORT)).orElseThrow();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(counters).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(3, b.getLong(0));
+        assertEquals(3 * 30, b.getLong(8));
+    }
+
+    private static VmMaps parserMaps() {
+        VmMaps maps = new VmMaps();
+        ParserProgram.watch(maps.create(ParserProgram.mapSpec())::update);
+        return maps;
     }
 
     /** The interpreter charges exactly one unit of budget per instruction. */
-    private static void assertExact(ProgramSpec spec, long insns) {
-        TestRun run = TestRun.withData(new byte[LoopPrograms.PACKET]);
-        VmProgram enough = Vm.load(spec, new VmMaps(), VmOptions.defaults().engine(VmOptions.Engine.INTERPRETER)
-                .instructionBudget(insns));
+    private static void assertExact(ProgramSpec spec, long insns, byte[] data, boolean parserMaps) {
+        TestRun run = TestRun.withData(data);
+        VmProgram enough = Vm.load(spec, parserMaps ? parserMaps() : new VmMaps(),
+                VmOptions.defaults().engine(VmOptions.Engine.INTERPRETER).instructionBudget(insns));
         assertDoesNotThrow(() -> enough.testRun(run));
-        VmProgram short1 = Vm.load(spec, new VmMaps(), VmOptions.defaults().engine(VmOptions.Engine.INTERPRETER)
-                .instructionBudget(insns - 1));
+        VmProgram short1 = Vm.load(spec, parserMaps ? parserMaps() : new VmMaps(),
+                VmOptions.defaults().engine(VmOptions.Engine.INTERPRETER).instructionBudget(insns - 1));
         assertThrows(VmBudgetExceededException.class, () -> short1.testRun(run));
     }
 }

@@ -2,6 +2,7 @@ package dev.ebpf4j.vm.jit;
 
 import dev.ebpf4j.vm.VmHelper;
 import dev.ebpf4j.vm.code.Code;
+import dev.ebpf4j.vm.mem.Addresses;
 
 import java.lang.classfile.ClassBuilder;
 import java.lang.classfile.ClassFile;
@@ -34,9 +35,11 @@ final class ClassEmitter {
     static final ClassDesc CD_ALU = ClassDesc.of("dev.ebpf4j.vm.runtime.Alu");
     static final ClassDesc CD_PACKET_LOADS = ClassDesc.of("dev.ebpf4j.vm.runtime.LegacyPacketLoads");
     static final ClassDesc CD_REGIONS = ConstantDescs.CD_byte.arrayType(2);
-    /** (Execution, byte[][], r1, r2, r3, r4, r5, r10) -> r0 */
+    static final ClassDesc CD_BYTES = ConstantDescs.CD_byte.arrayType();
+    /** (Execution, byte[][], r1, r2, r3, r4, r5, r10, ctx array, stack array, packet array) -> r0; see {@link Locals} */
     static final MethodTypeDesc FUNCTION_TYPE = MethodTypeDesc.of(CD_long, CD_EXECUTION, CD_REGIONS, CD_long, CD_long,
-            CD_long, CD_long, CD_long, CD_long);
+            CD_long, CD_long, CD_long, CD_long, CD_BYTES, CD_BYTES, CD_BYTES);
+    static final MethodTypeDesc REGION_OR_EMPTY = MethodTypeDesc.of(CD_BYTES, CD_REGIONS, CD_int);
     static final MethodTypeDesc DISPATCH_TYPE = MethodTypeDesc.of(CD_long, CD_EXECUTION, CD_int, CD_long, CD_long,
             CD_long, CD_long, CD_long, CD_long);
 
@@ -83,14 +86,22 @@ final class ClassEmitter {
                 labels.add(l);
                 cases.add(SwitchCase.of(code.subprogStart[sub], l));
             }
+            int regions = 15;
+            c.aload(1);
+            c.getfield(CD_EXECUTION, "regions", CD_REGIONS);
+            c.astore(regions);
             c.iload(2);
             c.lookupswitch(bad, cases);
             for (int sub = 0; sub < code.subprogStart.length; sub++) {
                 c.labelBinding(labels.get(sub));
                 c.aload(1);
-                c.aload(1);
-                c.getfield(CD_EXECUTION, "regions", CD_REGIONS);
+                c.aload(regions);
                 for (int slot = 3; slot <= 13; slot += 2) c.lload(slot);
+                for (int region : new int[] {Addresses.CTX, Addresses.STACK, Addresses.PACKET}) {
+                    c.aload(regions);
+                    c.loadConstant(region);
+                    c.invokestatic(CD_MEMORY, "regionOrEmpty", REGION_OR_EMPTY);
+                }
                 c.invokestatic(JitCompiler.THIS_CLASS, functionName(sub), FUNCTION_TYPE);
                 c.lreturn();
             }

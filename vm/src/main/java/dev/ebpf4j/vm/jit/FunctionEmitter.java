@@ -17,21 +17,20 @@ import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 /**
- * Emits the static method of one BPF function. Registers live in {@code long} locals (r1..r5 and r10 are the
- * parameters; r0 and r6..r9 start at 0); every BPF instruction gets a label; loop headers (targets of backward
- * jumps) and the entry subtract from {@code Execution.fuel} a bound on the instructions run until the next charge.
+ * Emits the static method of one BPF function. Registers live in {@code long} locals ({@link Locals}: r1..r5 and
+ * r10 are parameters, with the context, stack and packet arrays; r0 and r6..r9 start at 0); every BPF instruction
+ * gets a label; loop headers (targets of backward jumps) and the entry subtract from {@code Execution.fuel} a bound
+ * on the instructions run until the next charge. Memory accesses with a known region go to {@link MemoryEmitter}.
  *
  * <pre>{@code
  * new FunctionEmitter(classEmitter, code, subprogram, codeBuilder).emit();
  * }</pre>
  */
 final class FunctionEmitter {
-    private static final int EX = 0;
-    private static final int MEM = 1;
-    /** Local slot of the instruction fuel while the function runs (written back around calls and on return). */
-    private static final int FUEL = 24;
-    /** Local slot of each BPF register. */
-    private static final int[] REG = {14, 2, 4, 6, 8, 10, 16, 18, 20, 22, 12};
+    private static final int EX = Locals.EX;
+    private static final int MEM = Locals.REGIONS;
+    private static final int FUEL = Locals.FUEL;
+    private static final int[] REG = Locals.REG;
     private static final long LOW = 0xffffffffL;
 
     private static final MethodTypeDesc LOAD = MethodTypeDesc.of(CD_long, CD_REGIONS, CD_long, CD_int);
@@ -52,6 +51,9 @@ final class FunctionEmitter {
     private static final MethodTypeDesc PACKET_LOAD = MethodTypeDesc.of(CD_long, CD_EXECUTION, CD_long, CD_int,
             CD_int);
 
+    private static final ClassDesc CD_LONG = ClassDesc.of("java.lang.Long");
+    private static final ClassDesc CD_INTEGER = ClassDesc.of("java.lang.Integer");
+
     private final ClassEmitter owner;
     private final Code code;
     private final int start;
@@ -59,6 +61,7 @@ final class FunctionEmitter {
     private final CodeBuilder c;
     private final Label[] labels;
     private final int[] charge;
+    private final MemoryEmitter memory;
 
     FunctionEmitter(ClassEmitter owner, Code code, int sub, CodeBuilder c) {
         this.owner = owner;
@@ -79,6 +82,7 @@ final class FunctionEmitter {
             }
         }
         charge[0] += end - start;
+        this.memory = new MemoryEmitter(c, code, start, end);
     }
 
     void emit() {
@@ -87,6 +91,7 @@ final class FunctionEmitter {
             c.lstore(REG[r]);
         }
         loadFuel();
+        memory.loadRegions();
         for (int i = start; i < end; i++) {
             c.labelBinding(labels[i - start]);
             if (charge[i - start] > 0) charge(charge[i - start], code.slot[i]);
@@ -195,6 +200,7 @@ final class FunctionEmitter {
                 }
             }
             case LDX -> {
+                if (memory.emit(i)) return;
                 c.aload(MEM);
                 address(code.src[i], code.offset[i]);
                 c.loadConstant(slot);
@@ -213,6 +219,7 @@ final class FunctionEmitter {
                     atomic(i, op, d, slot);
                     return;
                 }
+                if (memory.emit(i)) return;
                 c.aload(MEM);
                 address(d, code.offset[i]);
                 if ((op & 7) == ST) c.loadConstant(code.imm[i]);
@@ -367,78 +374,96 @@ final class FunctionEmitter {
             case CALL -> call(i, op, d, slot);
             default -> {
                 Label to = label(code.target[i]);
-                if (wide) compare64(i, operation, d, to);
-                else compare32(i, operation, d, to);
+                if (code.target[i] > i) {
+                    branch(i, operation, d, wide, false, to);
+                } else {
+                    // a loop's back edge: the JVM's safepoint sits at an unconditional goto with an empty operand
+                    // stack, so no comparison result has to be kept for it
+                    Label stay = c.newLabel();
+                    branch(i, operation, d, wide, true, stay);
+                    c.goto_(to);
+                    c.labelBinding(stay);
+                }
             }
         }
     }
 
-    private void compare64(int i, int operation, int d, Label to) {
-        boolean x = (code.opcode[i] & X) != 0;
-        switch (operation) {
-            case JSET -> {
-                load(d);
-                operand64(i);
-                c.land();
-                c.lconst_0();
-                c.lcmp();
-                c.ifne(to);
-                return;
-            }
-            case JGT, JGE, JLT, JLE -> {
-                load(d);
-                c.loadConstant(Long.MIN_VALUE);
-                c.lxor();
-                if (x) {
-                    load(code.src[i]);
-                    c.loadConstant(Long.MIN_VALUE);
-                    c.lxor();
-                } else {
-                    c.loadConstant(code.imm[i] ^ Long.MIN_VALUE);
-                }
-            }
-            default -> {
-                load(d);
-                operand64(i);
-            }
-        }
-        c.lcmp();
-        c.branch(switch (operation) {
+    /** Branches to {@code to} when the jump's condition holds (or, with {@code negate}, when it does not). */
+    private void branch(int i, int operation, int d, boolean wide, boolean negate, Label to) {
+        Opcode test = wide ? compare64(i, operation, d) : compare32(i, operation, d);
+        c.branch(negate ? negated(test) : test, to);
+    }
+
+    private static Opcode negated(Opcode test) {
+        return switch (test) {
+            case IFEQ -> Opcode.IFNE;
+            case IFNE -> Opcode.IFEQ;
+            case IFGT -> Opcode.IFLE;
+            case IFLE -> Opcode.IFGT;
+            case IFGE -> Opcode.IFLT;
+            case IFLT -> Opcode.IFGE;
+            case IF_ICMPEQ -> Opcode.IF_ICMPNE;
+            case IF_ICMPNE -> Opcode.IF_ICMPEQ;
+            case IF_ICMPGT -> Opcode.IF_ICMPLE;
+            case IF_ICMPLE -> Opcode.IF_ICMPGT;
+            case IF_ICMPGE -> Opcode.IF_ICMPLT;
+            case IF_ICMPLT -> Opcode.IF_ICMPGE;
+            default -> throw new IllegalStateException("not a comparison: " + test);
+        };
+    }
+
+    private static boolean isUnsigned(int operation) {
+        return operation == JGT || operation == JGE || operation == JLT || operation == JLE;
+    }
+
+    private static Opcode signTest(int operation) {
+        return switch (operation) {
             case JEQ -> Opcode.IFEQ;
-            case JNE -> Opcode.IFNE;
+            case JNE, JSET -> Opcode.IFNE;
             case JGT, JSGT -> Opcode.IFGT;
             case JGE, JSGE -> Opcode.IFGE;
             case JLT, JSLT -> Opcode.IFLT;
             default -> Opcode.IFLE;
-        }, to);
+        };
     }
 
-    private void compare32(int i, int operation, int d, Label to) {
+    /** Pushes what the 64-bit jump compares and returns the branch opcode testing it. */
+    private Opcode compare64(int i, int operation, int d) {
+        load(d);
+        operand64(i);
+        if (operation == JSET) {
+            c.land();
+            c.lconst_0();
+            c.lcmp();
+        } else if (isUnsigned(operation)) {
+            c.invokestatic(CD_LONG, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+        } else {
+            c.lcmp();
+        }
+        return signTest(operation);
+    }
+
+    /** Pushes what the 32-bit jump compares and returns the branch opcode testing it. */
+    private Opcode compare32(int i, int operation, int d) {
         load(d);
         c.l2i();
-        boolean unsigned = operation == JGT || operation == JGE || operation == JLT || operation == JLE;
-        if (unsigned) {
-            c.loadConstant(Integer.MIN_VALUE);
-            c.ixor();
-        }
         operand32(i);
-        if (unsigned) {
-            c.loadConstant(Integer.MIN_VALUE);
-            c.ixor();
-        }
         if (operation == JSET) {
             c.iand();
-            c.ifne(to);
-            return;
+            return Opcode.IFNE;
         }
-        c.branch(switch (operation) {
+        if (isUnsigned(operation)) {
+            c.invokestatic(CD_INTEGER, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            return signTest(operation);
+        }
+        return switch (operation) {
             case JEQ -> Opcode.IF_ICMPEQ;
             case JNE -> Opcode.IF_ICMPNE;
-            case JGT, JSGT -> Opcode.IF_ICMPGT;
-            case JGE, JSGE -> Opcode.IF_ICMPGE;
-            case JLT, JSLT -> Opcode.IF_ICMPLT;
+            case JSGT -> Opcode.IF_ICMPGT;
+            case JSGE -> Opcode.IF_ICMPGE;
+            case JSLT -> Opcode.IF_ICMPLT;
             default -> Opcode.IF_ICMPLE;
-        }, to);
+        };
     }
 
     private void call(int i, int op, int d, int slot) {
@@ -454,6 +479,9 @@ final class FunctionEmitter {
             load(10);
             c.loadConstant((long) dev.ebpf4j.vm.mem.Addresses.FRAME_SIZE);
             c.lsub();
+            c.aload(Locals.CTX_ARRAY);
+            c.aload(Locals.STACK_ARRAY);
+            c.aload(Locals.PACKET_ARRAY);
             c.invokestatic(JitCompiler.THIS_CLASS, ClassEmitter.functionName(callee), FUNCTION_TYPE);
             store(0);
             c.aload(EX);

@@ -15,7 +15,10 @@ import java.util.List;
 /**
  * Compiles a verified program to one hidden JVM class (java.lang.classfile), which HotSpot then compiles to machine
  * code: every BPF function becomes a static method whose BPF registers are JVM {@code long} locals, jumps become
- * JVM branches, memory instructions call {@link dev.ebpf4j.vm.mem.Memory}'s bounds-checked accessors (inlined by
+ * JVM branches (unsigned comparisons through {@code Long/Integer.compareUnsigned}, which HotSpot compiles to one
+ * unsigned compare; loop back edges as a forward test around a {@code goto}), memory instructions whose region the
+ * verifier knows (or that go through r10) access the region's array directly ({@link MemoryEmitter},
+ * {@link RegionAccess}) and the others call {@link dev.ebpf4j.vm.mem.Memory}'s bounds-checked accessors (inlined by
  * HotSpot), helpers are invoked through constants from the class data, and loop headers and function entries charge
  * the instruction budget. Semantics match the interpreter instruction for instruction.
  *

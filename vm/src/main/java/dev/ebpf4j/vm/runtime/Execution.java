@@ -27,6 +27,11 @@ public final class Execution implements HelperContext {
     /** Fuel handed out per slice; deadlines and interrupts are checked between slices. */
     public static final long SLICE = 1 << 20;
 
+    /**
+     * The region table ({@link Addresses}): one array per region, or null. Set up by {@link #begin} and the caller
+     * before a run and never changed while the program runs (helpers must not replace a region's array), so that
+     * engines may keep the arrays in locals for the whole run.
+     */
     public byte[][] regions;
     public final byte[] stack;
     public final int maxDepth;
