@@ -107,19 +107,26 @@ class HostileProgramTest {
     }
 
     @Test
-    void hugeProgramsAreRefusedOrInterpreted() {
+    void hugeProgramsAreRefusedSegmentedOrInterpreted() {
         List<Instruction> big = new ArrayList<>();
         for (int i = 0; i < 1_000_000; i++) big.add(new Instruction(0xb7, 0, 0, 0, i));
         big.add(Instruction.EXIT);
         VerifierException e = assertThrows(VerifierException.class, () -> Vm.loadConformance(big,
                 VmOptions.conformance()));
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
+        // too large for one JVM method: the JIT splits the function into segments
         List<Instruction> large = new ArrayList<>(big.subList(0, 20_000));
         large.add(Instruction.EXIT);
         VmProgram p = Vm.loadConformance(large, VmOptions.conformance());
-        assertEquals(VmOptions.Engine.INTERPRETER, p.engine());
-        assertTrue(p.jitFallbackReason().orElseThrow().contains("JIT"), p.jitFallbackReason().toString());
+        assertEquals(VmOptions.Engine.JIT, p.engine(), p.jitFallbackReason().orElse(""));
         assertEquals(19_999, p.run(null));
+        // too many distinct constants for one class file: interpreted
+        List<Instruction> huge = new ArrayList<>(big.subList(0, 40_000));
+        huge.add(Instruction.EXIT);
+        VmProgram h = Vm.loadConformance(huge, VmOptions.conformance());
+        assertEquals(VmOptions.Engine.INTERPRETER, h.engine());
+        assertTrue(h.jitFallbackReason().orElseThrow().contains("JIT"), h.jitFallbackReason().toString());
+        assertEquals(39_999, h.run(null));
     }
 
     @ParameterizedTest

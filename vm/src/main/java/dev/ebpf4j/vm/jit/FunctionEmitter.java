@@ -27,10 +27,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * }</pre>
  */
 final class FunctionEmitter {
-    private static final int EX = Locals.EX;
-    private static final int MEM = Locals.REGIONS;
-    private static final int FUEL = Locals.FUEL;
-    private static final int[] REG = Locals.REG;
+    private static final int EX = 0;
+    private static final int MEM = 1;
     private static final long LOW = 0xffffffffL;
 
     private static final MethodTypeDesc LOAD = MethodTypeDesc.of(CD_long, CD_REGIONS, CD_long, CD_int);
@@ -56,23 +54,55 @@ final class FunctionEmitter {
 
     private final ClassEmitter owner;
     private final Code code;
+    /** The function's first instruction and the end of the instructions this method emits. */
     private final int start;
-    private final int end;
-    private final CodeBuilder c;
-    private final Label[] labels;
+    private final int from;
+    private final int to;
     private final int[] charge;
+    private final CodeBuilder c;
+    private final Locals locals;
+    private final int fuelSlot;
+    private final int[] reg;
+    private final Label[] labels;
+    /** Segment mode: the stub leaving the segment for each outside instruction jumped to. */
+    private final java.util.Map<Integer, Label> exits = new java.util.TreeMap<>();
+    private Label leave;
     private final MemoryEmitter memory;
 
+    /** Emits function {@code sub} whole, as one method with the {@link Locals#FUNCTION} layout. */
     FunctionEmitter(ClassEmitter owner, Code code, int sub, CodeBuilder c) {
+        this(owner, code, sub, code.subprogStart[sub], code.subprogEnd(sub), Locals.FUNCTION, c);
+    }
+
+    /**
+     * Emits instructions {@code [from, to)} of function {@code sub}: the whole function with {@link Locals#FUNCTION},
+     * or one segment of it with {@link Locals#SEGMENT}.
+     */
+    FunctionEmitter(ClassEmitter owner, Code code, int sub, int from, int to, Locals locals, CodeBuilder c) {
         this.owner = owner;
         this.code = code;
         this.start = code.subprogStart[sub];
-        this.end = code.subprogEnd(sub);
+        this.from = from;
+        this.to = to;
+        this.charge = charges(code, sub);
         this.c = c;
-        this.labels = new Label[end - start];
-        this.charge = new int[end - start];
+        this.locals = locals;
+        this.fuelSlot = locals.fuel;
+        this.reg = locals.reg;
+        this.labels = new Label[to - from];
+        for (int i = from; i < to; i++) labels[i - from] = c.newLabel();
+        this.memory = new MemoryEmitter(c, code, from, to, locals);
+    }
+
+    /**
+     * Per instruction of function {@code sub} (index minus its start): the fuel charged on arriving there, a bound on
+     * the instructions run until the next charge: at loop headers the longest loop, at the entry the whole function.
+     */
+    static int[] charges(Code code, int sub) {
+        int start = code.subprogStart[sub];
+        int end = code.subprogEnd(sub);
+        int[] charge = new int[end - start];
         for (int i = start; i < end; i++) {
-            labels[i - start] = c.newLabel();
             int op = code.opcode[i];
             int cls = op & 7;
             boolean jump = (cls == JMP || cls == JMP32) && (op & 0xf0) != CALL && (op & 0xf0) != EXIT;
@@ -82,31 +112,100 @@ final class FunctionEmitter {
             }
         }
         charge[0] += end - start;
-        this.memory = new MemoryEmitter(c, code, start, end);
+        return charge;
     }
 
     void emit() {
+        if (locals.segment()) {
+            emitSegment();
+            return;
+        }
         for (int r : new int[] {0, 6, 7, 8, 9}) {
             c.lconst_0();
-            c.lstore(REG[r]);
+            c.lstore(reg[r]);
         }
         loadFuel();
         memory.loadRegions();
-        for (int i = start; i < end; i++) {
-            c.labelBinding(labels[i - start]);
+        body();
+    }
+
+    private void body() {
+        for (int i = from; i < to; i++) {
+            c.labelBinding(labels[i - from]);
             if (charge[i - start] > 0) charge(charge[i - start], code.slot[i]);
             instruction(i);
         }
     }
 
+    /**
+     * A segment: loads the registers from the register file, enters at instruction {@code entry} (its first
+     * instruction or one that other segments jump to), and leaves by storing the registers back and returning the
+     * instruction to continue at (-1 when the function returns: r0 is in the file).
+     */
+    private void emitSegment() {
+        leave = c.newLabel();
+        for (int r = 0; r <= 10; r++) {
+            c.aload(locals.file);
+            c.iload(locals.base);
+            if (r != 0) {
+                c.loadConstant(r);
+                c.iadd();
+            }
+            c.laload();
+            c.lstore(reg[r]);
+        }
+        loadFuel();
+        memory.loadRegions();
+        java.util.List<java.lang.classfile.instruction.SwitchCase> cases = new java.util.ArrayList<>();
+        for (int e : Segments.entries(code, start, code.subprogEnd(code.subprogOf[start]), from, to)) {
+            cases.add(java.lang.classfile.instruction.SwitchCase.of(e, labels[e - from]));
+        }
+        Label bad = c.newLabel();
+        c.iload(locals.entry);
+        c.lookupswitch(bad, cases);
+        body();
+        exitTo(to);   // falling off the segment's end
+        for (var e : exits.entrySet()) {
+            c.labelBinding(e.getValue());
+            exitTo(e.getKey());
+        }
+        c.labelBinding(bad);
+        c.iload(locals.entry);
+        c.invokestatic(CD_JIT_BASE, "badEntry", MethodTypeDesc.of(CD_long, CD_int));
+        c.pop2();
+        c.loadConstant(-1);
+        c.istore(locals.next);
+        c.labelBinding(leave);
+        for (int r = 0; r <= 10; r++) {
+            c.aload(locals.file);
+            c.iload(locals.base);
+            if (r != 0) {
+                c.loadConstant(r);
+                c.iadd();
+            }
+            c.lload(reg[r]);
+            c.lastore();
+        }
+        storeFuel();
+        c.iload(locals.next);
+        c.ireturn();
+    }
+
+    /** Segment mode: leaves the segment for instruction {@code next} (-1: the function returns r0). */
+    private void exitTo(int next) {
+        c.loadConstant(next);
+        c.istore(locals.next);
+        c.goto_(leave);
+    }
+
     /** {@code fuel -= cost; if (fuel < 0) { ex.fuel = fuel; fuel = ex.refuel(slot); }} */
     private void charge(long cost, int slot) {
         Label ok = c.newLabel();
-        c.lload(FUEL);
+        c.lload(fuelSlot);
         c.loadConstant(cost);
         c.lsub();
-        c.lstore(FUEL);
-        c.lload(FUEL);
+        c.lstore(fuelSlot);
+        c.lload(fuelSlot);
         c.lconst_0();
         c.lcmp();
         c.ifge(ok);
@@ -114,32 +213,34 @@ final class FunctionEmitter {
         c.aload(EX);
         c.loadConstant(slot);
         c.invokevirtual(CD_EXECUTION, "refuel", MethodTypeDesc.of(CD_long, CD_int));
-        c.lstore(FUEL);
+        c.lstore(fuelSlot);
         c.labelBinding(ok);
     }
 
     private void loadFuel() {
         c.aload(EX);
         c.getfield(CD_EXECUTION, "fuel", CD_long);
-        c.lstore(FUEL);
+        c.lstore(fuelSlot);
     }
 
     private void storeFuel() {
         c.aload(EX);
-        c.lload(FUEL);
+        c.lload(fuelSlot);
         c.putfield(CD_EXECUTION, "fuel", CD_long);
     }
 
+    /** The label of instruction {@code index}: its own, or (segment mode) the stub leaving for it. */
     private Label label(int index) {
-        return labels[index - start];
+        if (index >= from && index < to) return labels[index - from];
+        return exits.computeIfAbsent(index, k -> c.newLabel());
     }
 
-    private void load(int reg) {
-        c.lload(REG[reg]);
+    private void load(int r) {
+        c.lload(reg[r]);
     }
 
-    private void store(int reg) {
-        c.lstore(REG[reg]);
+    private void store(int r) {
+        c.lstore(reg[r]);
     }
 
     /** Pushes the second operand as a long: the register for X forms, the sign-extended immediate for K forms. */
@@ -367,9 +468,13 @@ final class FunctionEmitter {
         switch (operation) {
             case JA -> c.goto_(label(code.target[i]));
             case EXIT -> {
-                storeFuel();
-                load(0);
-                c.lreturn();
+                if (locals.segment()) {
+                    exitTo(-1);
+                } else {
+                    storeFuel();
+                    load(0);
+                    c.lreturn();
+                }
             }
             case CALL -> call(i, op, d, slot);
             default -> {
@@ -479,9 +584,9 @@ final class FunctionEmitter {
             load(10);
             c.loadConstant((long) dev.ebpf4j.vm.mem.Addresses.FRAME_SIZE);
             c.lsub();
-            c.aload(Locals.CTX_ARRAY);
-            c.aload(Locals.STACK_ARRAY);
-            c.aload(Locals.PACKET_ARRAY);
+            c.aload(locals.ctxArray);
+            c.aload(locals.stackArray);
+            c.aload(locals.packetArray);
             c.invokestatic(JitCompiler.THIS_CLASS, ClassEmitter.functionName(callee), FUNCTION_TYPE);
             store(0);
             c.aload(EX);
@@ -517,14 +622,23 @@ final class FunctionEmitter {
         c.aload(EX);
         c.getfield(CD_EXECUTION, "stop", CD_boolean);
         c.ifeq(go);
-        storeFuel();
-        if (returnR0) {
-            load(0);
+        if (locals.segment()) {
+            if (!returnR0) {
+                c.aload(EX);
+                c.getfield(CD_EXECUTION, "stopValue", CD_long);
+                store(0);
+            }
+            exitTo(-1);
         } else {
-            c.aload(EX);
-            c.getfield(CD_EXECUTION, "stopValue", CD_long);
+            storeFuel();
+            if (returnR0) {
+                load(0);
+            } else {
+                c.aload(EX);
+                c.getfield(CD_EXECUTION, "stopValue", CD_long);
+            }
+            c.lreturn();
         }
-        c.lreturn();
         c.labelBinding(go);
     }
 

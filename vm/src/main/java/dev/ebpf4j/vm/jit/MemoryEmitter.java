@@ -34,7 +34,7 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * (mixed or unknown regions, ring buffer records, atomics) use the generic {@code Memory} accessors.
  *
  * <pre>{@code
- * MemoryEmitter mem = new MemoryEmitter(c, code, start, end);
+ * MemoryEmitter mem = new MemoryEmitter(c, code, start, end, Locals.FUNCTION);
  * mem.loadRegions();                                // at function entry
  * if (!mem.emit(i)) { ... generic access ... }
  * }</pre>
@@ -48,22 +48,25 @@ final class MemoryEmitter {
 
     private final CodeBuilder c;
     private final Code code;
-    private final int[] reg = Locals.REG;
+    private final Locals locals;
+    private final int[] reg;
     /** Region id -> local slot of its array, for the regions this function's accesses are specialised to. */
     private final Map<Integer, Integer> regionSlot = new LinkedHashMap<>();
     /** The map regions among them, whose arrays the function loads at entry. */
     private final Map<Integer, Integer> mapSlot = new LinkedHashMap<>();
 
-    MemoryEmitter(CodeBuilder c, Code code, int start, int end) {
+    MemoryEmitter(CodeBuilder c, Code code, int start, int end, Locals locals) {
         this.c = c;
         this.code = code;
-        regionSlot.put(Addresses.CTX, Locals.CTX_ARRAY);
-        regionSlot.put(Addresses.STACK, Locals.STACK_ARRAY);
-        regionSlot.put(Addresses.PACKET, Locals.PACKET_ARRAY);
+        this.locals = locals;
+        this.reg = locals.reg;
+        regionSlot.put(Addresses.CTX, locals.ctxArray);
+        regionSlot.put(Addresses.STACK, locals.stackArray);
+        regionSlot.put(Addresses.PACKET, locals.packetArray);
         for (int i = start; i < end; i++) {
             int region = region(i);
             if (region > 0 && !regionSlot.containsKey(region)) {
-                int slot = Locals.FIRST_MAP_ARRAY + mapSlot.size();
+                int slot = locals.firstMapArray + mapSlot.size();
                 regionSlot.put(region, slot);
                 mapSlot.put(region, slot);
             }
@@ -89,7 +92,7 @@ final class MemoryEmitter {
      */
     void loadRegions() {
         for (Map.Entry<Integer, Integer> e : mapSlot.entrySet()) {
-            c.aload(Locals.REGIONS);
+            c.aload(locals.regions);
             c.loadConstant(e.getKey());
             c.invokestatic(CD_MEMORY, "regionOrEmpty", REGION_OR_EMPTY);
             c.astore(e.getValue());
@@ -115,7 +118,7 @@ final class MemoryEmitter {
             else c.lload(reg[code.src[i]]);
         }
         c.loadConstant(base == 10 ? RegionAccess.ANY : region);
-        c.aload(Locals.EX);
+        c.aload(locals.ex);
         c.loadConstant(code.slot[i]);
         String name = (load ? "load" : "store") + size * 8 + ((op & 0xe0) == MEMSX ? "s" : "");
         c.invokestatic(CD_REGION_ACCESS, name, load ? LOAD : STORE);
