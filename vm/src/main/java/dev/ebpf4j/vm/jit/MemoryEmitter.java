@@ -73,17 +73,19 @@ final class MemoryEmitter {
         }
     }
 
-    /** The region instruction {@code i} is specialised to, or 0 for the generic path. */
+    /**
+     * The region instruction {@code i} is specialised to, or 0 for the generic path: the stack for an access through
+     * r10 (whatever the hint says), else the verifier's region when it is a memory region.
+     */
     private int region(int i) {
         int op = code.opcode[i];
         int cls = op & 7;
         boolean access = cls == LDX && ((op & 0xe0) == MEM || (op & 0xe0) == MEMSX)
                 || (cls == ST || cls == STX) && (op & 0xe0) == MEM;
         if (!access) return 0;
+        if ((cls == LDX ? code.src[i] : code.dst[i]) == 10) return Addresses.STACK;
         int hint = code.accessRegion[i];
-        if (hint > 0 && hint < Addresses.FUNCTION) return hint;
-        if (hint == 0 && (cls == LDX ? code.src[i] : code.dst[i]) == 10) return Addresses.STACK;
-        return 0;
+        return hint > 0 && hint < Addresses.FUNCTION ? hint : 0;
     }
 
     /**

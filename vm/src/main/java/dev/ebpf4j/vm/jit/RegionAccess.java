@@ -23,7 +23,12 @@ final class RegionAccess {
     private RegionAccess() {
     }
 
-    /** {@code region} argument of an access through r10: its address is in the stack region by construction. */
+    /**
+     * {@code region} argument of an access through r10, whose tag needs no check: r10 is read-only and holds a stack
+     * address (offset 512 to the stack's size), so r10 plus a 16-bit offset either stays in the stack region or wraps
+     * below offset 0 into a negative offset of the region before it, which the generic check and the array index
+     * both reject (with the same message, made from the address).
+     */
     static final int ANY = -1;
 
     private static boolean elsewhere(long a, int region) {
