@@ -227,4 +227,30 @@ class RegionAccessTest {
             assertEquals(expected, jit.run(ok.clone()));
         }
     }
+
+    /** Ring buffer records (memory from a helper, in the ring buffer's region) are specialised too. */
+    @Test
+    void ringBufferRecordsAreWrittenTheSame() {
+        List<String> outcomes = new ArrayList<>();
+        for (VmOptions.Engine engine : VmOptions.Engine.values()) {
+            VmMaps maps = new VmMaps();
+            VmRingBuffer rb = (VmRingBuffer) maps.create(MapSpec.ringBuffer("events", 4096));
+            VmProgram p = Vm.load(ProgramSpec.builder(ProgramType.XDP).name("rb").instructions(new Asm()
+                    .ldMapByName(R1, "events").mov64(R2, 24).mov64(R3, 0).call(HelperFunction.RINGBUF_RESERVE)
+                    .jeq(R0, 0, "out")
+                    .stdw(R0, 0, -2).stw(R0, 8, 0x01020304).sth(R0, 12, -3).stb(R0, 14, 0x55)
+                    .ldxs(2, R2, R0, 12).stxb(R0, 15, R2).ldxw(R2, R0, 8).stxdw(R0, 16, R2)
+                    .mov64(R1, R0).mov64(R2, 0).call(HelperFunction.RINGBUF_SUBMIT)
+                    .label("out").mov64(R0, 2).exit().build()).build(), maps, VmOptions.defaults().engine(engine));
+            int[] hints = p.runtime().code.accessRegion;
+            int ring = ((dev.ebpf4j.vm.maps.MapBase) maps.get("events")).region();
+            assertEquals(8, java.util.Arrays.stream(hints).filter(h -> h == ring).count());
+            p.testRun(TestRun.withData(frame()));
+            StringBuilder sb = new StringBuilder();
+            rb.poll(r -> sb.append(HexFormat.of().formatHex(r)));
+            outcomes.add(sb.toString());
+        }
+        assertEquals("feffffffffffffff04030201fdff55fd0403020100000000", outcomes.get(0));
+        assertEquals(outcomes.get(0), outcomes.get(1));
+    }
 }

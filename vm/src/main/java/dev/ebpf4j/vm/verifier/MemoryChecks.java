@@ -119,6 +119,7 @@ final class MemoryChecks {
             case PTR_TO_STACK -> Addresses.STACK;
             case PTR_TO_PACKET, PTR_TO_PACKET_META -> Addresses.PACKET;
             case PTR_TO_MAP_VALUE -> v.maps[base.map].region();
+            case PTR_TO_MEM -> base.map >= 0 ? v.maps[base.map].region() : Code.MIXED_REGION;
             default -> Code.MIXED_REGION;
         };
         int[] seen = v.code.accessRegion;
