@@ -32,6 +32,8 @@ class BenchmarkSmokeTest {
     @Test
     void everyBenchmarkRunsOnce() throws Exception {
         boolean kernel = KernelPrivileges.missingReason() == null || KernelPrivileges.required();
+        // JMH takes a machine-wide lock against concurrent measurements; this run measures nothing
+        System.setProperty("jmh.ignoreLock", "true");
         Options opts = new OptionsBuilder()
                 .include("dev\\.ebpf4j\\.bench\\.vm\\..*")
                 .exclude(kernel ? "^$" : ".*\\.kernel$")
@@ -51,6 +53,26 @@ class BenchmarkSmokeTest {
         assertExact(LoopPrograms.alu(), LoopPrograms.ALU_INSNS, new byte[LoopPrograms.PACKET], false);
         assertExact(LoopPrograms.packet(), LoopPrograms.PACKET_INSNS, new byte[LoopPrograms.PACKET], false);
         assertExact(ParserProgram.spec(), ParserProgram.INSNS, ParserProgram.frame(), true);
+    }
+
+    /** The CPU-time comparison measures (briefly, in this JVM; with the kernel where the process may use BPF). */
+    @Test
+    void cpuTimeComparisonRuns() throws Exception {
+        boolean kernel = KernelPrivileges.missingReason() == null || KernelPrivileges.required();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        System.setOut(new java.io.PrintStream(out, true));
+        try {
+            CpuTimeComparison.main(kernel ? new String[] {"parser", "--rounds=1", "--millis=20", "--engine=jit"}
+                    : new String[] {"parser", "--rounds=1", "--millis=20", "--no-kernel", "--engine=jit"});
+            CpuTimeComparison.main(new String[] {"parser", "--rounds=1", "--millis=20", "--engine=interpreter"});
+        } finally {
+            System.setOut(saved);
+        }
+        String text = out.toString();
+        assertTrue(text.contains("  jit          median "), text);
+        assertTrue(text.contains("  interpreter  median "), text);
+        assertEquals(kernel, text.contains("jit/kernel"), text);
     }
 
     /** The parser takes its longest path on its frame: it counts the packet and its UDP length. */
