@@ -82,6 +82,27 @@ class HostileProgramTest {
         assertThrows(VmBudgetExceededException.class, () -> fan.run(null));
     }
 
+    /** Functions cut into segments (as the JIT compiles large ones) stop the same way. */
+    @Test
+    void segmentedFunctionsStopTheSameWay() throws Exception {
+        VmProgram loop = conformance(VmOptions.Engine.INTERPRETER, "mov %r0, 0\nloop:\nadd %r0, 1\nmov %r1, %r0\n"
+                + "and %r1, 7\nja loop");
+        loop.runtime().engine = dev.ebpf4j.vm.jit.JitCompiler.compile(loop.runtime(), 2);
+        assertEquals(VmOptions.Engine.JIT, loop.engine());
+        assertTrue(assertThrows(VmBudgetExceededException.class, () -> loop.run(null)).getMessage()
+                .contains("instruction budget"));
+        VmProgram deep = conformance(VmOptions.Engine.INTERPRETER, "call local f\nexit\nf:\nstdw [%r10-8], 1\n"
+                + "mov %r0, 1\ncall local f\nexit");
+        deep.runtime().engine = dev.ebpf4j.vm.jit.JitCompiler.compile(deep.runtime(), 1);
+        assertTrue(assertThrows(VmCallDepthException.class, () -> deep.run(null)).getMessage()
+                .contains("call depth limit 8"));
+        VmProgram fault = conformance(VmOptions.Engine.INTERPRETER, "mov %r0, 0\nloop:\nadd %r0, 1\n"
+                + "jlt %r0, 1000, loop\nldxdw %r0, [%r1+8]\nexit");
+        fault.runtime().engine = dev.ebpf4j.vm.jit.JitCompiler.compile(fault.runtime(), 1);
+        assertTrue(assertThrows(VmMemoryAccessException.class, () -> fault.run(new byte[12])).getMessage()
+                .contains("invalid 8-byte memory access"));
+    }
+
     @Test
     void malformedProgramsAreRefused() {
         List<List<Instruction>> bad = List.of(

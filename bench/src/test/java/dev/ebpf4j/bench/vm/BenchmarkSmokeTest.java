@@ -87,6 +87,24 @@ class BenchmarkSmokeTest {
         assertEquals(3 * 30, b.getLong(8));
     }
 
+    /** In the kernel too (so that the kernel's time per instruction is divided by the right count). */
+    @Test
+    void parserCountsTheWatchedPortInTheKernel() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelPrivileges.missingReason() == null
+                || KernelPrivileges.required(), "needs CAP_BPF: " + KernelPrivileges.missingReason());
+        try (dev.ebpf4j.BpfMap map = dev.ebpf4j.BpfMap.create(ParserProgram.mapSpec())) {
+            ParserProgram.watch(map::update);
+            try (dev.ebpf4j.Program p = dev.ebpf4j.Program.load(ParserProgram.withMapFds(ParserProgram.spec(),
+                    java.util.Map.of(ParserProgram.MAP, map.fd())))) {
+                assertEquals(2, p.testRun(TestRun.withData(ParserProgram.frame()).repeat(3)).returnValue());
+            }
+            byte[] counters = map.lookup(ParserProgram.key(ParserProgram.PORT)).orElseThrow();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(counters).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertEquals(3, b.getLong(0));
+            assertEquals(3 * 30, b.getLong(8));
+        }
+    }
+
     private static VmMaps parserMaps() {
         VmMaps maps = new VmMaps();
         ParserProgram.watch(maps.create(ParserProgram.mapSpec())::update);

@@ -7,6 +7,7 @@ import dev.ebpf4j.vm.mem.Addresses;
 import java.lang.classfile.ClassBuilder;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
@@ -21,7 +22,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
 
 /**
  * Builds the JIT's hidden class: constructor, {@code dispatch} (a switch from function entry index to the function's
- * static method) and one static method per BPF function, emitted by {@link FunctionEmitter}.
+ * static method) and one static method per BPF function, emitted by {@link FunctionEmitter}; a function cut into
+ * segments ({@link Segments}) gets a driver method of the same name and one method per segment.
  *
  * <pre>{@code
  * byte[] bytes = ClassFile.of().build(desc, cb -> new ClassEmitter(code, helpers, classData).emit(cb));
@@ -99,7 +101,7 @@ final class ClassEmitter {
         cb.withMethodBody("dispatch", DISPATCH_TYPE, ClassFile.ACC_PROTECTED | ClassFile.ACC_FINAL, c -> {
             List<SwitchCase> cases = new ArrayList<>();
             var bad = c.newLabel();
-            List<java.lang.classfile.Label> labels = new ArrayList<>();
+            List<Label> labels = new ArrayList<>();
             for (int sub = 0; sub < code.subprogStart.length; sub++) {
                 var l = c.newLabel();
                 labels.add(l);
@@ -188,11 +190,11 @@ final class ClassEmitter {
         }
         c.loadConstant(bounds[0]);
         c.istore(next);
-        java.lang.classfile.Label loop = c.newLabel();
-        java.lang.classfile.Label check = c.newLabel();
+        Label loop = c.newLabel();
+        Label check = c.newLabel();
         c.labelBinding(loop);
         for (int k = 0; k + 1 < bounds.length; k++) {
-            java.lang.classfile.Label other = c.newLabel();
+            Label other = c.newLabel();
             if (k + 2 < bounds.length) {
                 c.iload(next);
                 c.loadConstant(bounds[k + 1]);

@@ -5,9 +5,14 @@ import dev.ebpf4j.vm.code.Code;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
+import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.ebpf4j.asm.Opcodes.*;
 import static dev.ebpf4j.vm.jit.ClassEmitter.*;
@@ -21,12 +26,17 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * r10 are parameters, with the context, stack and packet arrays; r0 and r6..r9 start at 0); every BPF instruction
  * gets a label; loop headers (targets of backward jumps) and the entry subtract from {@code Execution.fuel} a bound
  * on the instructions run until the next charge. Memory accesses with a known region go to {@link MemoryEmitter}.
+ * A function too large for one method is emitted as segments ({@link Segments}): each loads the registers from the
+ * register file, enters at the instruction asked for, and leaves (a jump out of the segment, falling off its end,
+ * exit, a stop request) by storing them back and returning where to continue.
  *
  * <pre>{@code
  * new FunctionEmitter(classEmitter, code, subprogram, codeBuilder).emit();
+ * new FunctionEmitter(classEmitter, code, subprogram, from, to, Locals.SEGMENT, codeBuilder).emit();
  * }</pre>
  */
 final class FunctionEmitter {
+    /** Slots of the execution and the region table: the same in both {@link Locals} layouts. */
     private static final int EX = 0;
     private static final int MEM = 1;
     private static final long LOW = 0xffffffffL;
@@ -65,7 +75,7 @@ final class FunctionEmitter {
     private final int[] reg;
     private final Label[] labels;
     /** Segment mode: the stub leaving the segment for each outside instruction jumped to. */
-    private final java.util.Map<Integer, Label> exits = new java.util.TreeMap<>();
+    private final Map<Integer, Label> exits = new TreeMap<>();
     private Label leave;
     private final MemoryEmitter memory;
 
@@ -156,9 +166,9 @@ final class FunctionEmitter {
         }
         loadFuel();
         memory.loadRegions();
-        java.util.List<java.lang.classfile.instruction.SwitchCase> cases = new java.util.ArrayList<>();
+        List<SwitchCase> cases = new ArrayList<>();
         for (int e : Segments.entries(code, start, code.subprogEnd(code.subprogOf[start]), from, to)) {
-            cases.add(java.lang.classfile.instruction.SwitchCase.of(e, labels[e - from]));
+            cases.add(SwitchCase.of(e, labels[e - from]));
         }
         Label bad = c.newLabel();
         c.iload(locals.entry);

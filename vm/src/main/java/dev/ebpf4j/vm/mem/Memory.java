@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 
 /**
  * Bounds-checked loads, stores and atomic operations on the VM's region table (see {@link Addresses}). The interpreter
- * and JIT-compiled code call these for every memory instruction; the {@code pc} argument only names the instruction
- * in the error. Values are little-endian, as on the architectures BPF runs on.
+ * calls these for every memory instruction, JIT-compiled code for those whose region is not known ahead of time (and
+ * as the fallback of its region-specialised accesses); the {@code pc} argument only names the instruction in the
+ * error. Values are little-endian, as on the architectures BPF runs on.
  *
  * <pre>{@code
  * long v = Memory.load64(regions, address, pc);
