@@ -16,21 +16,25 @@
  * excludes time the test run was rescheduled); {@link dev.ebpf4j.bench.vm.CpuTimeComparison} times the VM by thread
  * CPU time instead, alternating with the kernel.
  *
- * <p>Results on the development VM (2 vCPUs, AMD EPYC, 2.6 GHz, Linux 6.18, JDK 25; load average 4 to 7 from other
- * work), {@code CpuTimeComparison}, median ns per instruction, before and after the JIT's region-specialised memory
- * accesses, unsigned compares and function segments:
+ * <p>Results on the development VM (2 vCPUs, AMD EPYC 2.6 GHz, Linux 6.18, JDK 25), never quiet while measured
+ * (load average 4 to 7 from other work), median ns per instruction, before and after the JIT's region-specialised
+ * memory accesses, unsigned compares, back edges and function segments. {@code CpuTimeComparison} (5 rounds;
+ * kernel = its own test-run duration):
  * <table>
- *   <caption>ns per instruction (JIT / kernel)</caption>
+ *   <caption>ns per instruction, thread CPU time</caption>
  *   <tr><th>program</th><th>interpreter</th><th>JIT before</th><th>JIT after</th><th>kernel</th>
  *       <th>JIT/kernel before</th><th>after</th></tr>
- *   <tr><td>ALU loop (10010 insns)</td><td>2.7</td><td>0.128</td><td>0.065</td><td>0.065-0.082</td>
+ *   <tr><td>ALU loop (10010 insns)</td><td>2.69</td><td>0.128</td><td>0.065</td><td>0.065-0.082</td>
  *       <td>1.56</td><td>1.00</td></tr>
- *   <tr><td>packet loop (9302 insns)</td><td>3.4-3.7</td><td>0.175</td><td>0.106-0.121</td><td>0.068-0.082</td>
- *       <td>2.56</td><td>1.47-1.56</td></tr>
- *   <tr><td>parser (41 insns)</td><td>4.8</td><td>1.32</td><td>1.15-1.28</td><td>1.71-1.88</td>
- *       <td>0.77</td><td>0.67-0.68</td></tr>
+ *   <tr><td>packet loop (9302 insns)</td><td>3.4-3.7</td><td>0.175</td><td>0.121</td><td>0.068-0.082</td>
+ *       <td>2.56</td><td>1.47</td></tr>
+ *   <tr><td>parser (41 insns)</td><td>4.8-4.9</td><td>1.32</td><td>1.15</td><td>1.71-1.73</td>
+ *       <td>0.77</td><td>0.67</td></tr>
  * </table>
- * The parser's time per run is dominated by per-run costs (the VM's run set-up, the hash map lookup helper; the
- * kernel's test-run loop), where the VM is ahead.
+ * JMH wall clock ({@code -f 3 -wi 3 -i 5}, load 4.3-5.5) for the same programs, JIT before / after / kernel (its
+ * own duration): ALU 0.129 / 0.101 / 0.066-0.109, packet 0.247 / 0.194 / 0.070-0.084, parser 2.17 / 1.60 /
+ * 1.76-2.37; the VM's wall-clock scores carry the time it waited for a CPU.
+ * The parser's time per run is dominated by per-run costs (the VM's run set-up of about 8 ns, the hash map lookup
+ * helper, the locked atomic adds; the kernel's test-run loop), where the VM is ahead.
  */
 package dev.ebpf4j.bench.vm;
