@@ -33,7 +33,8 @@
  * </table>
  * JMH wall clock ({@code -f 3 -wi 3 -i 5}, load 4.3-5.5) for the same programs, JIT before / after / kernel (its
  * own duration): ALU 0.129 / 0.101 / 0.066-0.109, packet 0.247 / 0.194 / 0.070-0.084, parser 2.17 / 1.60 /
- * 1.76-2.37; the VM's wall-clock scores carry the time it waited for a CPU.
+ * 1.76-2.37; a second run of the JIT after (load 3.1-5.3): ALU 0.122 (kernel 0.062), packet 0.117 (kernel 0.071,
+ * 1.64x), parser 1.90 (kernel 1.86). The VM's wall-clock scores carry the time it waited for a CPU.
  * The parser's time per run is dominated by per-run costs (the VM's run set-up of about 8 ns, the hash map lookup
  * helper, the locked atomic adds; the kernel's test-run loop), where the VM is ahead.
  */
