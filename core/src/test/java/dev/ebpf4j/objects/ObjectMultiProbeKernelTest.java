@@ -189,8 +189,8 @@ class ObjectMultiProbeKernelTest {
             assertEquals(List.of("getpgid"), l.symbols(), "getpgi? in libc's .dynsym");
             assertEquals(List.of("getsid"), s.symbols());
             assertEquals("libc.so.6", l.binary().getFileName().toString());
-            for (int i = 0; i < 3; i++) assertTrue((int) GETPGID.invokeExact(0) > 0);
-            for (int i = 0; i < 2; i++) assertTrue((int) GETSID.invokeExact(0) > 0);
+            for (int i = 0; i < 3; i++) assertTrue((int) GETPGID.invokeExact(0) >= 0, "getpgid failed");
+            for (int i = 0; i < 2; i++) assertTrue((int) GETSID.invokeExact(0) >= 0, "getsid failed (0 means the session leader is in another pid namespace)");
             assertEquals(3, obj.variable("libc_hits").getLong());
             assertEquals(2, obj.variable("libc_sleepable_hits").getLong(), "uprobe.multi.s");
         }

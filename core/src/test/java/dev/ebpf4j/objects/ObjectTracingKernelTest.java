@@ -42,7 +42,7 @@ class ObjectTracingKernelTest {
     private static void call(MethodHandle h, int times) throws Throwable {
         for (int i = 0; i < times; i++) {
             int r = (int) h.invokeExact(0);
-            assertTrue(r > 0);
+            assertTrue(r >= 0, "the call failed; 0 is a leader in another pid namespace");
         }
     }
 
