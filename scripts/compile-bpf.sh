@@ -32,7 +32,7 @@ if [ -z "$glob" ] && [ -d "$src/native" ]; then
   for c in "$src"/native/*.c; do
     name="$(basename "$c" .c)"
     bin="$out/native/$name"
-    if [ ! -f "$bin" ] || [ "$c" -nt "$bin" ]; then
+    if [ ! -f "$bin" ] || [ "$c" -nt "$bin" ] || [ -n "$(find "$src/native" -newer "$bin" \( -name "*.c" -o -name "*.h" \) -print -quit)" ]; then
       ldflags=()
       first_line="$(head -n 1 "$c")"
       case "$first_line" in "// ebpf4j-ldflags:"*) read -r -a ldflags <<< "${first_line#// ebpf4j-ldflags:}";; esac

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Programs attached from their section names: tracepoint, raw_tp, tp_btf, uprobe and sleepable uprobe (on libc
- * functions the test calls), a task iterator, perf_event sampling; a kprobe (this kernel has none: attach fails
- * clearly), a USDT probe (ebpf4j cannot attach those yet: attach fails clearly) and an fentry program that is off by
- * default (this kernel refuses trampolines: load fails clearly). */
+ * functions the test calls), a task iterator, perf_event sampling, a USDT probe (HotSpot's thread__start in the
+ * JVM's own libjvm.so: the test starts a thread); a kprobe (this kernel has none: attach fails clearly) and an fentry
+ * program that is off by default (this kernel refuses trampolines: load fails clearly). */
 #include "loader_common.h"
+#include <linux/ptrace.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/usdt.bpf.h>
 
 #define SYS_GETPPID 110   /* x86-64 */
 
@@ -25,6 +28,8 @@ __u64 uprobe_sleepable_hits;
 __u64 iter_tasks;
 __u64 perf_samples;
 __u64 kprobe_hits;
+__u64 usdt_hits;
+__s64 usdt_java_tid;	/* set by the test: the Java thread id (Thread.threadId()) whose start counts */
 
 SEC("tracepoint/syscalls/sys_enter_getppid")
 int on_tracepoint(void *ctx)
@@ -88,9 +93,12 @@ int on_kprobe(void *ctx)
 	return 0;
 }
 
-SEC("usdt/libc.so.6:libc:setjmp")
-int on_usdt(void *ctx)
+/* hotspot:thread__start(name, name length, Java thread id, native thread id, daemon) */
+SEC("usdt/libjvm.so:hotspot:thread__start")
+int BPF_USDT(on_usdt, char *name, int name_len, long java_tid, long native_tid, int daemon)
 {
+	if (FROM_TEST(target_tgid) && java_tid == usdt_java_tid)
+		__sync_fetch_and_add(&usdt_hits, 1);
 	return 0;
 }
 

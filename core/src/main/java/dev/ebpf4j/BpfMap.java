@@ -61,7 +61,9 @@ public final class BpfMap implements AutoCloseable {
     private final int valueBufferSize;
     private final String what;
     private volatile int id;
+    private volatile long mapExtra;
     private Arena mappings;
+    private MemorySegment arenaMapping;
 
     private BpfMap(Fd fd, String name, int typeNumber, int keySize, int valueSize, int maxEntries, int flags, int id) {
         this.fd = fd;
@@ -90,16 +92,25 @@ public final class BpfMap implements AutoCloseable {
 
     /** As {@link #create(MapSpec)}, with key/value types in an already loaded BTF object (used by the loader). */
     static BpfMap create(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId) {
+        return create(spec, btfFd, keyTypeId, valueTypeId, -1);
+    }
+
+    /**
+     * As {@link #create(MapSpec, int, int, int)}; {@code valueTypeBtfObjFd} (not -1) is the module BTF object of a
+     * struct_ops map's kernel value type.
+     */
+    static BpfMap create(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId, int valueTypeBtfObjFd) {
         if (spec.pinning().isPinned() && java.nio.file.Files.exists(spec.pinning().path())) {
             BpfMap existing = fromPinned(spec.pinning().path());
             existing.checkCompatible(spec);
             return existing;
         }
-        Fd fd = MapCreator.create(spec, btfFd, keyTypeId, valueTypeId);
+        Fd fd = MapCreator.create(spec, btfFd, keyTypeId, valueTypeId, valueTypeBtfObjFd);
         int maxEntries = spec.maxEntries() == 0 && spec.type() == MapType.PERF_EVENT_ARRAY
                 ? Cpus.possibleCount() : spec.maxEntries();
         BpfMap map = new BpfMap(fd, MapCreator.sanitizeName(spec.name()), spec.type().number(), spec.keySize(),
                 spec.valueSize(), maxEntries, spec.flags(), 0);
+        map.mapExtra = spec.mapExtra();
         try {
             for (MapSpec.MapEntry e : spec.contents()) map.update(e.key(), e.value(), UpdateMode.ANY);
             if (spec.freeze()) map.freeze();
@@ -133,8 +144,10 @@ public final class BpfMap implements AutoCloseable {
     static BpfMap adopt(Fd fd) {
         try {
             MapInfo info = MapInfo.of(fd.get(), fd.owner());
-            return new BpfMap(fd, info.name(), info.typeNumber(), info.keySize(), info.valueSize(), info.maxEntries(),
-                    info.flags(), info.id());
+            BpfMap m = new BpfMap(fd, info.name(), info.typeNumber(), info.keySize(), info.valueSize(),
+                    info.maxEntries(), info.flags(), info.id());
+            m.mapExtra = info.mapExtra();
+            return m;
         } catch (RuntimeException e) {
             fd.close();
             throw e;
@@ -609,21 +622,34 @@ public final class BpfMap implements AutoCloseable {
      * The map's memory mapped into this process, for arrays created with {@link MapFlags#MMAPABLE} (and arenas):
      * {@code maxEntries × roundup(valueSize, 8)} bytes, writable unless the map is frozen or read-only. The segment is
      * unmapped when the map is closed; using it afterwards raises IllegalStateException, never a crash.
+     *
+     * <p>An arena ({@link MapType#ARENA}, {@code maxEntries} pages) is mapped once: its address is where the
+     * programs' arena pointers point, so every call returns the same segment. An arena created with an address hint
+     * ({@link MapSpec#mapExtra()}) is mapped exactly there (failing rather than replacing another mapping).
      */
     public synchronized MemorySegment memory() {
         if ((flags & MapFlags.MMAPABLE) == 0) {
             throw new BpfArgumentException(what + " was not created with MapFlags.MMAPABLE, so it cannot be mapped");
         }
+        if (type == MapType.ARENA && arenaMapping != null) return arenaMapping;
         long size = type == MapType.ARENA ? (long) maxEntries * PageSize.get()
                 : PageSize.roundUp((long) roundUp8(valueSize) * maxEntries);
         boolean writable = (flags & MapFlags.RDONLY) == 0;
-        MemorySegment m = tryMap(size, writable);
+        long hint = type == MapType.ARENA ? mapExtra : 0;
+        MemorySegment m = tryMap(size, writable, hint);
         if (m == null && writable) {
             writable = false;
-            m = tryMap(size, false);
+            m = tryMap(size, false, hint);
         }
         if (m == null) {
-            throw dev.ebpf4j.internal.sys.SysErrors.of("mmap of " + what, CallScratch.get().errno());
+            throw dev.ebpf4j.internal.sys.SysErrors.of("mmap of " + what
+                    + (hint != 0 ? " at its address hint 0x" + Long.toHexString(hint) : ""), CallScratch.get().errno());
+        }
+        if (hint != 0 && m.address() != hint) {
+            Libc.munmap(m, size);
+            throw new BpfException("mmap of " + what + " placed it at 0x" + Long.toHexString(m.address())
+                    + ", not at its address hint 0x" + Long.toHexString(hint) + " (the kernel ignored "
+                    + "MAP_FIXED_NOREPLACE)");
         }
         if (mappings == null) mappings = Arena.ofShared();
         long addr = m.address();
@@ -631,12 +657,15 @@ public final class BpfMap implements AutoCloseable {
         long dataSize = type == MapType.ARENA ? size : (long) roundUp8(valueSize) * maxEntries;
         MemorySegment whole = m.reinterpret(len, mappings, seg -> Libc.munmap(MemorySegment.ofAddress(addr), len));
         MemorySegment view = whole.asSlice(0, dataSize);
-        return writable ? view : view.asReadOnly();
+        MemorySegment result = writable ? view : view.asReadOnly();
+        if (type == MapType.ARENA) arenaMapping = result;
+        return result;
     }
 
-    private MemorySegment tryMap(long size, boolean writable) {
+    private MemorySegment tryMap(long size, boolean writable, long hint) {
         int prot = Libc.PROT_READ | (writable ? Libc.PROT_WRITE : 0);
-        MemorySegment m = Libc.mmap(MemorySegment.NULL, size, prot, Libc.MAP_SHARED, fd.get(), 0);
+        int mapFlags = Libc.MAP_SHARED | (hint != 0 ? Libc.MAP_FIXED_NOREPLACE : 0);
+        MemorySegment m = Libc.mmap(MemorySegment.ofAddress(hint), size, prot, mapFlags, fd.get(), 0);
         return m.address() == -1L ? null : m;
     }
 
@@ -657,6 +686,7 @@ public final class BpfMap implements AutoCloseable {
             mappings.close();
             mappings = null;
         }
+        arenaMapping = null;
         fd.close();
     }
 

@@ -1,13 +1,18 @@
 package dev.ebpf4j;
 
 import dev.ebpf4j.btf.core.CoreRelocator;
+import dev.ebpf4j.internal.loader.ArenaData;
+import dev.ebpf4j.internal.loader.AttachTargetResolver;
 import dev.ebpf4j.internal.loader.AutoAttacher;
 import dev.ebpf4j.internal.loader.BtfSanitizer;
+import dev.ebpf4j.internal.loader.KernelView;
 import dev.ebpf4j.internal.loader.ObjectLoader;
 import dev.ebpf4j.internal.loader.ProgramDefinition;
 import dev.ebpf4j.internal.loader.RunningKernel;
 import dev.ebpf4j.internal.sys.Fd;
 import dev.ebpf4j.link.Link;
+import dev.ebpf4j.link.StructOpsLink;
+import dev.ebpf4j.link.UsdtSpecMaps;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -34,6 +39,16 @@ import java.util.Map;
  * }
  * }</pre>
  *
+ * <p>USDT programs ({@code SEC("usdt/BINARY:PROVIDER:NAME")}, written with {@code <bpf/usdt.bpf.h>}) attach to
+ * every site of the probe; the object keeps the spec ids of its {@code __bpf_usdt_specs} map in use by its links.
+ *
+ * <p>struct_ops variables ({@code SEC(".struct_ops")} / {@code SEC(".struct_ops.link")} globals of a kernel struct
+ * type such as {@code tcp_congestion_ops}) become struct_ops maps laid out for the kernel at load; their programs are
+ * loaded for the members they implement, and {@link #attachStructOps} (or {@link #attachAll()}) registers them. An
+ * arena map ({@code BPF_MAP_TYPE_ARENA}) is mapped into this process before the programs load, with the object's
+ * {@code __arena} variables in it (read and written through {@link #variable}). freplace programs name the loaded
+ * program whose function they replace with {@link LoadOptions#withAttachTarget}.
+ *
  * <p>To verify one program on its own (as veristat does): {@code BpfObject.load(spec.withAutoloadOnly(name),
  * LoadOptions.DEFAULT.withVerifierLog(Program.LoadOptions.STATS))}, then {@link #verifierStats} and
  * {@link #loadDuration}.
@@ -44,17 +59,24 @@ public final class BpfObject implements AutoCloseable {
     private final Map<String, Program> programs;
     private final Map<String, Duration> loadTimes;
     private final List<String> notes;
+    private final KernelView kernel;
     private final List<Link> links = new ArrayList<>();
     private final Map<String, MemorySegment> mappings = new HashMap<>();
     private final Map<String, Variable> variables = new HashMap<>();
+    private final Map<String, ObjectLoader.StructOpsValue> structOps;
+    private final long arenaDataOffset;
+    private UsdtSpecMaps usdtSpecMaps;
     private boolean closed;
 
-    private BpfObject(ObjectSpec spec, ObjectLoader.Loaded loaded) {
+    private BpfObject(ObjectSpec spec, ObjectLoader.Loaded loaded, KernelView kernel) {
         this.spec = spec;
+        this.kernel = kernel;
         this.maps = loaded.maps();
         this.programs = loaded.programs();
         this.loadTimes = loaded.loadTimes();
         this.notes = loaded.notes();
+        this.structOps = loaded.structOps();
+        this.arenaDataOffset = loaded.arenaDataOffset();
     }
 
     /**
@@ -63,22 +85,57 @@ public final class BpfObject implements AutoCloseable {
      * @param verifierLog the verifier log kept for successful program loads ({@link Program.LoadOptions#STATS} for
      *                    statistics); rejected programs always carry their full log in the {@link VerifierException}
      * @param coreRelocator how CO-RE relocations are applied (null: against the running kernel's BTF)
+     * @param attachTargets loaded programs whose functions programs of the object attach to, by program name
+     *                      ({@code freplace/...} programs need one; see {@link #withAttachTarget})
      */
-    public record LoadOptions(Program.LoadOptions verifierLog, CoreRelocator coreRelocator) {
+    public record LoadOptions(Program.LoadOptions verifierLog, CoreRelocator coreRelocator,
+                              Map<String, AttachTarget> attachTargets) {
         /** No verifier log for successful loads; CO-RE against the running kernel. */
-        public static final LoadOptions DEFAULT = new LoadOptions(Program.LoadOptions.DEFAULT, null);
+        public static final LoadOptions DEFAULT = new LoadOptions(Program.LoadOptions.DEFAULT, null, Map.of());
 
         public LoadOptions {
             verifierLog = verifierLog == null ? Program.LoadOptions.DEFAULT : verifierLog;
+            attachTargets = attachTargets == null ? Map.of() : Map.copyOf(attachTargets);
+        }
+
+        public LoadOptions(Program.LoadOptions verifierLog, CoreRelocator coreRelocator) {
+            this(verifierLog, coreRelocator, Map.of());
         }
 
         public LoadOptions withVerifierLog(Program.LoadOptions v) {
-            return new LoadOptions(v, coreRelocator);
+            return new LoadOptions(v, coreRelocator, attachTargets);
         }
 
         public LoadOptions withCoreRelocator(CoreRelocator c) {
-            return new LoadOptions(verifierLog, c);
+            return new LoadOptions(verifierLog, c, attachTargets);
         }
+
+        /**
+         * Program {@code program} of the object attaches to a function of the loaded program {@code target}: the one
+         * its section names ({@code SEC("freplace/handle_packet")}). A freplace program replaces that function (it
+         * must be a global function of {@code target}, which must have been loaded with BTF); an fentry/fexit
+         * program traces it.
+         */
+        public LoadOptions withAttachTarget(String program, Program target) {
+            return withAttachTarget(program, target, null);
+        }
+
+        /** As {@link #withAttachTarget(String, Program)}, naming the function ({@code null}: the section's). */
+        public LoadOptions withAttachTarget(String program, Program target, String function) {
+            java.util.Objects.requireNonNull(target, "target");
+            Map<String, AttachTarget> t = new java.util.HashMap<>(attachTargets);
+            t.put(program, new AttachTarget(target, function));
+            return new LoadOptions(verifierLog, coreRelocator, t);
+        }
+    }
+
+    /**
+     * A loaded program and one of its functions that a program of an object attaches to.
+     *
+     * @param program  the loaded target program
+     * @param function the function, or null for the one the attaching program's section names
+     */
+    public record AttachTarget(Program program, String function) {
     }
 
     /** Reads the object file at {@code path} and loads it. */
@@ -98,15 +155,31 @@ public final class BpfObject implements AutoCloseable {
 
     /** As {@link #load(ObjectSpec, LoadOptions)}, pretending the kernel accepts only {@code btfSupport} (tests). */
     static BpfObject load(ObjectSpec spec, LoadOptions options, BtfSanitizer.Support btfSupport) {
+        return load(spec, options, btfSupport, RunningKernel.INSTANCE);
+    }
+
+    /** As above, resolving externs against {@code kernel} (tests: a kernel view that hides BPF cookies). */
+    static BpfObject load(ObjectSpec spec, LoadOptions options, BtfSanitizer.Support btfSupport, KernelView kernel) {
+        Map<String, AttachTargetResolver.ProgramTarget> targets = new HashMap<>();
+        for (Map.Entry<String, AttachTarget> e : options.attachTargets().entrySet()) {
+            Program p = e.getValue().program();
+            targets.put(e.getKey(), new AttachTargetResolver.ProgramTarget(p.fd(), e.getValue().function(),
+                    p.describe()));
+        }
         ObjectLoader.Options o = new ObjectLoader.Options(options.verifierLog().logLevel(), options.coreRelocator(),
-                RunningKernel.INSTANCE, btfSupport);
-        return new BpfObject(spec, ObjectLoader.load(spec.model(), o, FACTORY));
+                kernel, btfSupport, targets);
+        return new BpfObject(spec, ObjectLoader.load(spec.model(), o, FACTORY), kernel);
     }
 
     private static final ObjectLoader.LiveFactory FACTORY = new ObjectLoader.LiveFactory() {
         @Override
         public BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId) {
             return BpfMap.create(spec, btfFd, keyTypeId, valueTypeId);
+        }
+
+        @Override
+        public BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId, int valueTypeBtfObjFd) {
+            return BpfMap.create(spec, btfFd, keyTypeId, valueTypeId, valueTypeBtfObjFd);
         }
 
         @Override
@@ -168,6 +241,13 @@ public final class BpfObject implements AutoCloseable {
         Variable v = variables.get(name);
         if (v != null) return v;
         VariableSpec vs = spec.variable(name);
+        ArenaData arena = spec.model().arena();
+        if (arena != null && vs.section().equals(arena.section())) {
+            MemorySegment whole = map(arena.map()).memory();
+            v = new Variable(vs, map(arena.map()), whole.asSlice(arenaDataOffset, arena.size()));
+            variables.put(name, v);
+            return v;
+        }
         BpfMap map = map(vs.section());
         MemorySegment mapped = mappings.get(vs.section());
         if (mapped == null && (map.flags() & MapFlags.MMAPABLE) != 0) {
@@ -214,9 +294,17 @@ public final class BpfObject implements AutoCloseable {
     /** Attaches program {@code name} as its section says, with {@code options} for what the section cannot say. */
     public synchronized Link attach(String name, AttachOptions options) {
         Program p = program(name);
+        ProgramDefinition d = definition(name);
+        if (d.match() != null && d.match().definition().attachKind() == SectionDef.AttachKind.STRUCT_OPS) {
+            List<String> users = spec.model().structOps().stream().filter(s -> s.programs().contains(name))
+                    .map(s -> s.name()).toList();
+            throw new BpfArgumentException("object '" + name() + "': " + d.describe() + " is a struct_ops program; the "
+                    + "kernel calls it through its struct_ops map once that is registered: attachStructOps("
+                    + (users.isEmpty() ? "map" : "\"" + users.getFirst() + "\"") + ")");
+        }
         Link l;
         try {
-            l = AutoAttacher.attach(p, definition(name), options);
+            l = AutoAttacher.attach(p, definition(name), options, usdtMaps());
         } catch (BpfException e) {
             throw e.withContext("object '" + name() + "'");
         }
@@ -224,14 +312,15 @@ public final class BpfObject implements AutoCloseable {
         return l;
     }
 
-    /** Attaches every loaded program that its section says how to attach. */
+    /** Attaches every loaded program that its section says how to attach, and registers the struct_ops maps. */
     public List<Link> attachAll() {
         return attachAll(AttachOptions.NONE);
     }
 
     /**
      * Attaches every loaded program whose section says how to attach it (programs of sections without an attach
-     * point, such as {@code socket} or {@code xdp/devmap}, are left alone). When one fails, the links made by this
+     * point, such as {@code socket} or {@code xdp/devmap}, are left alone), then registers every struct_ops map
+     * ({@link #attachStructOps}), as libbpf's skeletons do. When one fails, the links made by this
      * call are closed and the error is thrown, unless the failure is a {@link NotSupportedException} and
      * {@link AttachOptions#skipUnsupported()} was given: then that program is skipped.
      */
@@ -242,7 +331,22 @@ public final class BpfObject implements AutoCloseable {
             ProgramDefinition d = definition(e.getKey());
             if (!AutoAttacher.canAutoAttach(d)) continue;
             try {
-                made.add(AutoAttacher.attach(e.getValue(), d, options));
+                made.add(AutoAttacher.attach(e.getValue(), d, options, usdtMaps()));
+            } catch (NotSupportedException ex) {
+                if (options.skipsUnsupported()) continue;
+                closeLinks(made);
+                throw ex.withContext("object '" + name() + "'");
+            } catch (BpfException ex) {
+                closeLinks(made);
+                throw ex.withContext("object '" + name() + "'");
+            } catch (RuntimeException ex) {
+                closeLinks(made);
+                throw ex;
+            }
+        }
+        for (String map : structOps.keySet()) {
+            try {
+                made.add(registerStructOps(map));
             } catch (NotSupportedException ex) {
                 if (options.skipsUnsupported()) continue;
                 closeLinks(made);
@@ -259,9 +363,61 @@ public final class BpfObject implements AutoCloseable {
         return List.copyOf(made);
     }
 
+    /**
+     * Registers struct_ops map {@code map} (a {@code SEC(".struct_ops")} or {@code SEC(".struct_ops.link")} variable)
+     * with the kernel: its value, laid out for the kernel at load with the fds of its programs, is written to the map,
+     * and for {@code .struct_ops.link} maps a bpf_link is created. The link belongs to this object; closing it (or the
+     * object) unregisters.
+     */
+    public synchronized StructOpsLink attachStructOps(String map) {
+        StructOpsLink l;
+        try {
+            l = registerStructOps(map);
+        } catch (BpfException e) {
+            throw e.withContext("object '" + name() + "'");
+        }
+        links.add(l);
+        return l;
+    }
+
+    private StructOpsLink registerStructOps(String map) {
+        checkOpen();
+        ObjectLoader.StructOpsValue v = structOps.get(map);
+        if (v == null) {
+            String why = spec.model().structOps(map) != null ? "it was not created (SEC(\"?.struct_ops\"); "
+                    + "ObjectSpec.withAutocreate(\"" + map + "\", true))" : "the object has no such struct_ops variable";
+            throw new BpfArgumentException("no struct_ops map '" + map + "': " + why + "; its struct_ops maps are "
+                    + structOps.keySet());
+        }
+        if (!v.missing().isEmpty()) {
+            throw new BpfArgumentException("struct_ops map '" + map + "' points to programs " + v.missing() + ", which "
+                    + "were not loaded (autoload off?), so it cannot be registered");
+        }
+        return StructOpsLink.attach(map(map), v.value(), v.typeName());
+    }
+
     /** The links made through this object, in order. */
     public synchronized List<Link> links() {
         return List.copyOf(links);
+    }
+
+    /**
+     * The object's USDT spec maps (from {@code <bpf/usdt.bpf.h>}), shared by all its USDT links so they hand out
+     * distinct spec ids; null when the object has none. The lookup matches what the loader compiled in
+     * ({@code LINUX_HAS_BPF_COOKIE} of the kernel view it loaded against).
+     */
+    private java.util.function.Supplier<UsdtSpecMaps> usdtMaps() {
+        if (!maps.containsKey(UsdtSpecMaps.SPECS_MAP)) return null;
+        return () -> {
+            synchronized (this) {
+                if (usdtSpecMaps == null) {
+                    usdtSpecMaps = UsdtSpecMaps.of(maps.get(UsdtSpecMaps.SPECS_MAP),
+                            maps.get(UsdtSpecMaps.IP_TO_SPEC_ID_MAP), kernel.hasBpfCookie()
+                                    ? UsdtSpecMaps.Lookup.COOKIE : UsdtSpecMaps.Lookup.IP);
+                }
+                return usdtSpecMaps;
+            }
+        };
     }
 
     private ProgramDefinition definition(String name) {

@@ -32,8 +32,8 @@ public class NotSupportedException extends BpfException {
     }
 
     /**
-     * A feature ebpf4j itself does not implement yet (rather than one the kernel lacks), e.g. USDT attachment:
-     * "USDT probes are not implemented by ebpf4j yet: ...".
+     * A feature ebpf4j itself does not implement yet (rather than one the kernel lacks), e.g. USDT arguments with
+     * scaled-index addressing: "USDT arguments with scaled-index addressing are not implemented by ebpf4j yet: ...".
      */
     public static NotSupportedException notImplemented(String feature, String message) {
         return new NotSupportedException(feature + " are not implemented by ebpf4j yet: " + message, feature, "", 0,

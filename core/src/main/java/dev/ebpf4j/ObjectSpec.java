@@ -7,6 +7,8 @@ import dev.ebpf4j.internal.loader.ObjectModel;
 import dev.ebpf4j.internal.loader.ObjectParser;
 import dev.ebpf4j.internal.loader.ProgramDefinition;
 import dev.ebpf4j.internal.loader.ProgramSpecs;
+import dev.ebpf4j.internal.loader.StructOpsAutoload;
+import dev.ebpf4j.internal.loader.StructOpsDefinition;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +22,8 @@ import java.util.Set;
 /**
  * A parsed BPF object file (what clang {@code -target bpf -g -O2 -c} produces), independent of the running kernel:
  * its programs (each linked with the subprograms it calls), maps (BTF-defined {@code .maps}, legacy {@code maps},
- * global data sections, {@code .kconfig}), global variables, license and BTF. Immutable: the {@code with*} methods
+ * global data sections, {@code .kconfig}, struct_ops variables), global variables (also {@code __arena} ones),
+ * struct_ops variables ({@link #structOps()}), license and BTF. Immutable: the {@code with*} methods
  * return edited copies. {@link BpfObject#load(ObjectSpec)} turns it into live kernel objects.
  *
  * <p>Malformed files raise {@link ObjectFormatException} naming the section and byte offset. Programs in sections
@@ -153,6 +156,83 @@ public final class ObjectSpec {
                 + model.maps().stream().map(MapDefinition::name).toList());
     }
 
+    // ---- struct_ops and arena ----------------------------------------------------------------------------------
+
+    /** The struct_ops variables ({@code .struct_ops}, {@code .struct_ops.link}), in section order. */
+    public List<StructOpsSpec> structOps() {
+        return model.structOps().stream().map(ObjectSpec::toSpec).toList();
+    }
+
+    /** The struct_ops variable named {@code name}. */
+    public StructOpsSpec structOps(String name) {
+        return toSpec(structOpsDefinition(name));
+    }
+
+    private StructOpsDefinition structOpsDefinition(String name) {
+        StructOpsDefinition d = model.structOps(name);
+        if (d == null) {
+            throw new BpfArgumentException("object '" + name() + "' has no struct_ops variable '" + name + "'; its "
+                    + "struct_ops variables are " + model.structOps().stream().map(StructOpsDefinition::name).toList());
+        }
+        return d;
+    }
+
+    private static StructOpsSpec toSpec(StructOpsDefinition d) {
+        List<StructOpsSpec.Member> members = d.members().stream()
+                .map(m -> new StructOpsSpec.Member(m.name(), m.offset(), m.size(), m.program())).toList();
+        return new StructOpsSpec(d.name(), d.typeName(), d.section(), d.link(), d.autocreate(), d.data(), members);
+    }
+
+    /**
+     * A copy where data member {@code member} of struct_ops variable {@code map} holds {@code bytes} (at most the
+     * member's size; shorter values are zero-padded, so a string such as a congestion control's {@code name} can be
+     * given as its characters). Function pointer members name programs and cannot be set this way.
+     */
+    public ObjectSpec withStructOpsMember(String map, String member, byte[] bytes) {
+        StructOpsDefinition d = structOpsDefinition(map);
+        StructOpsDefinition.Member m = d.member(member);
+        if (m == null) {
+            throw new BpfArgumentException("struct_ops variable '" + map + "' (struct " + d.typeName() + ") has no "
+                    + "member '" + member + "'; its members are " + d.members().stream()
+                    .map(StructOpsDefinition.Member::name).toList());
+        }
+        if (m.functionPointer()) {
+            throw new BpfArgumentException("member '" + member + "' of struct_ops variable '" + map + "' is a function "
+                    + "pointer; it names a program in the C source and cannot be set as bytes");
+        }
+        if (bytes.length > m.size()) {
+            throw new BpfArgumentException("member '" + member + "' of struct_ops variable '" + map + "' is "
+                    + m.size() + " bytes, got " + bytes.length);
+        }
+        byte[] data = d.data();
+        Arrays.fill(data, m.offset(), m.offset() + m.size(), (byte) 0);
+        System.arraycopy(bytes, 0, data, m.offset(), bytes.length);
+        return withStructOps(d.withData(data));
+    }
+
+    /**
+     * A copy where struct_ops variable {@code map} is (or is not) created and its programs loaded, as libbpf's
+     * {@code bpf_map__set_autocreate} (ebpf4j offers it for struct_ops variables only): the programs it points to
+     * are loaded exactly when some created struct_ops variable points to them.
+     */
+    public ObjectSpec withAutocreate(String map, boolean autocreate) {
+        if (model.structOps(map) == null && model.maps().stream().anyMatch(d -> d.name().equals(map))) {
+            throw new BpfArgumentException("map '" + map + "' of object '" + name() + "' is not a struct_ops variable; "
+                    + "only those can be left uncreated (the object's programs need its other maps)");
+        }
+        return withStructOps(structOpsDefinition(map).withAutocreate(autocreate));
+    }
+
+    private ObjectSpec withStructOps(StructOpsDefinition changed) {
+        List<StructOpsDefinition> all = new ArrayList<>();
+        for (StructOpsDefinition d : model.structOps()) all.add(d.name().equals(changed.name()) ? changed : d);
+        ObjectModel m = model.withStructOps(all);
+        if (changed.autocreate() != model.structOps(changed.name()).autocreate()) {
+            m = m.withPrograms(StructOpsAutoload.adjust(m.programs(), all));
+        }
+        return new ObjectSpec(m);
+    }
+
     /** The global variables, in section order. */
     public List<VariableSpec> variables() {
         return model.variables();
@@ -168,7 +248,7 @@ public final class ObjectSpec {
     /** The initial bytes of variable {@code name} (zeros for {@code .bss}), as they will be written at load. */
     public byte[] initialValue(String name) {
         VariableSpec v = variable(name);
-        byte[] section = sectionBytes(definition(v.section()).spec());
+        byte[] section = isArena(v) ? model.arena().bytes() : sectionBytes(definition(v.section()).spec());
         return Arrays.copyOfRange(section, v.offset(), v.offset() + v.size());
     }
 
@@ -195,6 +275,26 @@ public final class ObjectSpec {
         for (String n : wanted) programIndex(n);
         List<ProgramDefinition> ps = new ArrayList<>();
         for (ProgramDefinition d : model.programs()) ps.add(d.withAutoload(wanted.contains(d.name())));
+        return new ObjectSpec(model.withPrograms(ps));
+    }
+
+    /**
+     * A copy where program {@code name} loads with the program type and expected attach type of section name
+     * {@code type} ("xdp", "tracepoint", "cgroup/skb", ...; a bare prefix such as "kprobe" also matches "kprobe/"),
+     * whatever its own section says; its attach target still comes from its own section. This is bpftool's
+     * {@code prog load OBJ PATH type TYPE}, for objects whose section names do not tell the type. Unknown names raise
+     * {@link ObjectFormatException} naming the closest known ones.
+     */
+    public ObjectSpec withProgramType(String name, String type) {
+        int i = programIndex(name);
+        ProgramSections.Match m = ProgramSections.match(type)
+                .or(() -> ProgramSections.match(type + "/"))
+                .orElseGet(() -> ProgramSections.require(type));
+        ProgramDefinition d = model.programs().get(i);
+        String target = d.match() == null ? "" : d.match().target();
+        List<ProgramDefinition> ps = new ArrayList<>(model.programs());
+        ps.set(i, new ProgramDefinition(d.name(), d.section(),
+                new ProgramSections.Match(d.section(), m.definition(), target, d.autoload()), d.code(), d.autoload()));
         return new ObjectSpec(model.withPrograms(ps));
     }
 
@@ -260,10 +360,20 @@ public final class ObjectSpec {
         if (bytes.length != v.size()) {
             throw new BpfArgumentException("variable '" + name + "' is " + v.size() + " bytes, got " + bytes.length);
         }
+        if (isArena(v)) {
+            byte[] arena = model.arena().bytes();
+            System.arraycopy(bytes, 0, arena, v.offset(), bytes.length);
+            return new ObjectSpec(model.withArena(model.arena().withBytes(arena)));
+        }
         MapSpec data = definition(v.section()).spec();
         byte[] section = sectionBytes(data);
         System.arraycopy(bytes, 0, section, v.offset(), bytes.length);
         return withMap(data.withContents(List.of(new MapSpec.MapEntry(new byte[4], section))));
+    }
+
+    /** True for {@code __arena} variables, which live in the arena map rather than a global data map. */
+    private boolean isArena(VariableSpec v) {
+        return model.arena() != null && v.section().equals(model.arena().section());
     }
 
     @Override

@@ -30,10 +30,23 @@ import java.util.Objects;
  * @param ifindex            device for offloaded/dev-bound programs, else 0
  * @param instructions       the program
  * @param btf                BTF, func_info and line_info for the program, or null
+ * @param attachProgFd       fd of the loaded program whose function {@code attachBtfId} names (freplace, and
+ *                           fentry/fexit on BPF programs), 0 for kernel targets
+ * @param structOpsMember    for {@link ProgramType#STRUCT_OPS} programs: the index of the kernel struct member (function
+ *                           pointer) the program implements, which the kernel takes as expected attach type
  */
 public record ProgramSpec(String name, ProgramType type, AttachType expectedAttachType, String sectionName,
                           String attachTo, int attachBtfId, int attachBtfObjFd, String license, int flags,
-                          int kernelVersion, int ifindex, List<Instruction> instructions, ProgramBtf btf) {
+                          int kernelVersion, int ifindex, List<Instruction> instructions, ProgramBtf btf,
+                          int attachProgFd, int structOpsMember) {
+
+    /** The components before attach program fds and struct_ops members existed (both 0). */
+    public ProgramSpec(String name, ProgramType type, AttachType expectedAttachType, String sectionName,
+                       String attachTo, int attachBtfId, int attachBtfObjFd, String license, int flags,
+                       int kernelVersion, int ifindex, List<Instruction> instructions, ProgramBtf btf) {
+        this(name, type, expectedAttachType, sectionName, attachTo, attachBtfId, attachBtfObjFd, license, flags,
+                kernelVersion, ifindex, instructions, btf, 0, 0);
+    }
 
     public ProgramSpec {
         Objects.requireNonNull(type, "type");
@@ -71,6 +84,8 @@ public record ProgramSpec(String name, ProgramType type, AttachType expectedAtta
         b.ifindex = ifindex;
         b.instructions = instructions;
         b.btf = btf;
+        b.attachProgFd = attachProgFd;
+        b.structOpsMember = structOpsMember;
         return b;
     }
 
@@ -99,6 +114,8 @@ public record ProgramSpec(String name, ProgramType type, AttachType expectedAtta
         private int ifindex;
         private List<Instruction> instructions = List.of();
         private ProgramBtf btf;
+        private int attachProgFd;
+        private int structOpsMember;
 
         private Builder(ProgramType type) {
             this.type = Objects.requireNonNull(type, "type");
@@ -116,10 +133,12 @@ public record ProgramSpec(String name, ProgramType type, AttachType expectedAtta
         public Builder ifindex(int v) { this.ifindex = v; return this; }
         public Builder instructions(List<Instruction> v) { this.instructions = v; return this; }
         public Builder btf(ProgramBtf v) { this.btf = v; return this; }
+        public Builder attachProgFd(int v) { this.attachProgFd = v; return this; }
+        public Builder structOpsMember(int v) { this.structOpsMember = v; return this; }
 
         public ProgramSpec build() {
             return new ProgramSpec(name, type, expectedAttachType, sectionName, attachTo, attachBtfId, attachBtfObjFd,
-                    license, flags, kernelVersion, ifindex, instructions, btf);
+                    license, flags, kernelVersion, ifindex, instructions, btf, attachProgFd, structOpsMember);
         }
     }
 }

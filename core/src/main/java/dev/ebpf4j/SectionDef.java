@@ -30,7 +30,7 @@ public record SectionDef(String pattern, ProgramType programType, AttachType att
         ATTACH_BTF,
         /** XDP program that handles fragmented packets (BPF_F_XDP_HAS_FRAGS). */
         XDP_FRAGS,
-        /** USDT probe (needs the USDT spec map machinery). */
+        /** USDT probe: one uprobe per probe site, specs in usdt.bpf.h's maps ({@link dev.ebpf4j.link.UsdtLink}). */
         USDT,
         /** The attach type is passed as expected_attach_type at load. */
         EXPECTED_ATTACH,

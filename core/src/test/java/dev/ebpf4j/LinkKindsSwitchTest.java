@@ -8,11 +8,14 @@ import dev.ebpf4j.link.Link;
 import dev.ebpf4j.link.PerfEventLink;
 import dev.ebpf4j.link.RawTracepointLink;
 import dev.ebpf4j.link.SocketFilterLink;
+import dev.ebpf4j.link.StructOpsLink;
 import dev.ebpf4j.link.TcNetlinkLink;
 import dev.ebpf4j.link.TcxLink;
 import dev.ebpf4j.link.TracepointLink;
 import dev.ebpf4j.link.TracingLink;
 import dev.ebpf4j.link.UprobeLink;
+import dev.ebpf4j.link.UprobeMultiLink;
+import dev.ebpf4j.link.UsdtLink;
 import dev.ebpf4j.link.XdpLink;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +49,9 @@ class LinkKindsSwitchTest {
             case TcNetlinkLink l -> "tc";
             case CgroupLink l -> "cgroup";
             case SocketFilterLink l -> "socket_filter";
+            case UsdtLink l -> "usdt";
+            case UprobeMultiLink l -> "uprobe_multi";
+            case StructOpsLink l -> "struct_ops";
         };
     }
 
@@ -56,6 +62,7 @@ class LinkKindsSwitchTest {
             case TracingLink l -> "tracing";
             case IterLink l -> "iter";
             case TcxLink l -> "tcx";
+            case UprobeMultiLink l -> "uprobe_multi";
         };
     }
 
@@ -76,14 +83,15 @@ class LinkKindsSwitchTest {
         }
         assertEquals(new TreeSet<>(Set.of("TracepointLink", "RawTracepointLink", "KprobeLink", "UprobeLink",
                 "TracingLink", "PerfEventLink", "IterLink", "XdpLink", "TcxLink", "TcNetlinkLink", "CgroupLink",
-                "SocketFilterLink")), leaves);
+                "SocketFilterLink", "UsdtLink", "UprobeMultiLink", "StructOpsLink")), leaves);
     }
 
     @Test
     void theBpfLinkKindsAreTheOnesAlwaysBackedByAKernelLink() {
         Set<String> kinds = new TreeSet<>();
         for (Class<?> c : BpfLink.class.getPermittedSubclasses()) kinds.add(c.getSimpleName());
-        assertEquals(new TreeSet<>(Set.of("RawTracepointLink", "TracingLink", "IterLink", "TcxLink")), kinds);
+        assertEquals(new TreeSet<>(Set.of("RawTracepointLink", "TracingLink", "IterLink", "TcxLink", "UprobeMultiLink")),
+                kinds);
         assertTrue(Link.class.isAssignableFrom(BpfLink.class));
         assertTrue(BpfLink.class.isSealed());
         assertTrue(Modifier.isPublic(BpfLink.class.getModifiers()) && Modifier.isAbstract(BpfLink.class.getModifiers()));

@@ -19,11 +19,12 @@ import java.util.concurrent.Callable;
  * }
  * }</pre>
  */
-public abstract class CommandGroup implements Callable<Integer> {
+public abstract class CommandGroup implements Callable<Integer>, UsageText {
     @Spec
     protected CommandSpec spec;
 
     /** The group's usage text; {@code bin} is the command name ("ebpf4j"). */
+    @Override
     public abstract String usage(String bin);
 
     /** The command run when the group is given alone. */
@@ -46,10 +47,10 @@ public abstract class CommandGroup implements Callable<Integer> {
         return 0;
     }
 
-    /** The usage text for the command {@code spec}: its group's, or the top-level one. */
+    /** The usage text for the command {@code spec}: its own (tools), its group's, or the top-level one. */
     static String usageOf(CommandSpec spec) {
         for (CommandSpec s = spec; s != null; s = s.parent()) {
-            if (s.userObject() instanceof CommandGroup g) return g.usage(RootCommand.NAME);
+            if (s.userObject() instanceof UsageText g) return g.usage(RootCommand.NAME);
         }
         return RootCommand.usage();
     }

@@ -2,6 +2,8 @@ package dev.ebpf4j.cli;
 
 import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.BpfException;
+import dev.ebpf4j.VerifierException;
+import dev.ebpf4j.cli.execsnoop.ExecsnoopCommand;
 import dev.ebpf4j.cli.output.JsonWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -13,12 +15,13 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
- * Entry point of the {@code ebpf4j} command: bpftool-class subcommands for maps, programs and links. Errors print
- * one {@code Error: ...} line on stderr (and bpftool's {@code {"error": ...}} object on stdout in JSON mode); the
- * exit status is 0 on success, 2 for usage errors and 254 when the operation failed. {@code --debug} adds stack
- * traces.
+ * Entry point of the {@code ebpf4j} command: bpftool-class subcommands for maps, programs, links and BTF, and the
+ * tools ({@code veristat}, {@code execsnoop}). Errors print one {@code Error: ...} line on stderr (and bpftool's
+ * {@code {"error": ...}} object on stdout in JSON mode); the exit status is 0 on success, 2 for usage errors and 254
+ * when the operation failed. {@code --debug} adds the rest of multi-line messages (verifier logs) and stack traces.
  *
  * <pre>{@code
  * int status = Main.run(new String[] {"map", "list", "--json"}, System.out, System.err);
@@ -47,7 +50,18 @@ public final class Main {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        Session session = new Session(in, o, e);
+        Session session = new Session(in, out, o, e);
+        if (args.length > 0 && args[0].equals(ExecsnoopCommand.NAME)) {
+            // Start-up matters for tools: run them without building the whole command model.
+            try {
+                return ExecsnoopCommand.execute(session, List.of(args).subList(1, args.length));
+            } catch (Throwable t) {
+                return report(session, t, " " + ExecsnoopCommand.NAME + " --help");
+            } finally {
+                o.flush();
+                e.flush();
+            }
+        }
         RootCommand root = new RootCommand(session);
         CommandLine cl = new CommandLine(root);
         cl.setUnmatchedOptionsArePositionalParams(true);
@@ -82,15 +96,28 @@ public final class Main {
     /** Prints {@code failure} bpftool-style and returns the exit status for it. */
     static int report(Session session, Throwable failure, CommandLine.Model.CommandSpec where) {
         Throwable t = failure instanceof UncheckedIOException u ? u.getCause() : failure;
-        String message;
-        int status;
         if (t instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
                 && (where.userObject() instanceof CommandGroup || where.userObject() instanceof RootCommand)) {
-            message = "unknown " + (where.userObject() instanceof RootCommand ? "object" : where.name() + " command")
-                    + " '" + u.getUnmatched().get(0) + "' (see '" + RootCommand.NAME + commandPath(where) + " help')";
-            status = EXIT_USAGE;
-        } else if (t instanceof ParameterException || t instanceof UsageException) {
-            message = t.getMessage() + " (see '" + RootCommand.NAME + commandPath(where) + " help')";
+            String message = "unknown " + (where.userObject() instanceof RootCommand ? "object" : where.name()
+                    + " command") + " '" + u.getUnmatched().get(0) + "' (see '" + RootCommand.NAME
+                    + commandPath(where) + " help')";
+            return report(session, message, t, EXIT_USAGE);
+        }
+        String help = where.userObject() instanceof UsageText && !(where.userObject() instanceof CommandGroup)
+                ? " " + where.name() + " --help" : commandPath(where) + " help";
+        return report(session, failure, help);
+    }
+
+    /**
+     * Prints {@code failure} and returns its exit status; {@code help} completes the hint of usage errors ("see
+     * 'ebpf4j" + help + "'").
+     */
+    static int report(Session session, Throwable failure, String help) {
+        Throwable t = failure instanceof UncheckedIOException u ? u.getCause() : failure;
+        String message;
+        int status;
+        if (t instanceof ParameterException || t instanceof UsageException) {
+            message = t.getMessage() + " (see '" + RootCommand.NAME + help + "')";
             status = EXIT_USAGE;
         } else if (t instanceof BpfArgumentException) {
             message = t.getMessage();
@@ -102,12 +129,26 @@ public final class Main {
             message = "internal error: " + t + (session.debug() ? "" : " (run with --debug for the stack trace)");
             status = EXIT_FAILURE;
         }
+        return report(session, message, t, status);
+    }
+
+    /**
+     * One {@code Error:} line: the message's first line (a verifier rejection's reason; the log tail that follows it
+     * in the message is printed with {@code --debug}, as are stack traces). JSON mode gets the whole message.
+     */
+    private static int report(Session session, String message, Throwable t, int status) {
         JsonWriter w = session.jsonWriterOrNull();
         if (w != null) {
             w.closeAll();
             w.startObject().stringField("error", message).endObject();
         }
-        session.err().println("Error: " + message);
+        int nl = message.indexOf('\n');
+        if (nl < 0 || session.debug()) {
+            session.err().println("Error: " + message);
+        } else {
+            session.err().println("Error: " + message.substring(0, nl)
+                    + (t instanceof VerifierException ? " (--debug prints the verifier log)" : ""));
+        }
         if (session.debug()) t.printStackTrace(session.err());
         return status;
     }

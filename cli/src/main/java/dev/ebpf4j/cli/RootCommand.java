@@ -1,9 +1,12 @@
 package dev.ebpf4j.cli;
 
+import dev.ebpf4j.cli.btf.BtfCommand;
+import dev.ebpf4j.cli.execsnoop.ExecsnoopCommand;
 import dev.ebpf4j.cli.feature.FeatureCommand;
 import dev.ebpf4j.cli.link.LinkCommand;
 import dev.ebpf4j.cli.map.MapCommand;
 import dev.ebpf4j.cli.prog.ProgCommand;
+import dev.ebpf4j.cli.veristat.VeristatCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,7 +17,7 @@ import java.util.concurrent.Callable;
 /**
  * The {@code ebpf4j} command: global options (bpftool's {@code -j/--json}, {@code -p/--pretty}, {@code -d/--debug},
  * {@code -f/--bpffs}), accepted before or after the subcommand, and the object groups. New groups ({@code feature},
- * {@code btf}, ...) are added to {@code subcommands} below.
+ * {@code btf}, ...) and the tools ({@code veristat}, {@code execsnoop}) are listed in {@code subcommands} below.
  *
  * <pre>{@code
  * ebpf4j -j map show id 12
@@ -22,8 +25,8 @@ import java.util.concurrent.Callable;
  * }</pre>
  */
 @Command(name = RootCommand.NAME,
-        subcommands = {MapCommand.class, ProgCommand.class, LinkCommand.class, FeatureCommand.class, VersionCommand.class,
-                HelpCommand.class})
+        subcommands = {MapCommand.class, ProgCommand.class, LinkCommand.class, BtfCommand.class, FeatureCommand.class,
+                VeristatCommand.class, ExecsnoopCommand.class, VersionCommand.class, HelpCommand.class})
 public final class RootCommand implements Callable<Integer> {
     /** The command's name in usage texts. */
     public static final String NAME = "ebpf4j";
@@ -80,8 +83,11 @@ public final class RootCommand implements Callable<Integer> {
     static String usage() {
         return "Usage: " + NAME + " [OPTIONS] OBJECT { COMMAND | help }\n"
                 + "       " + NAME + " version\n"
+                + "       " + NAME + " veristat [--log] OBJ...\n"
+                + "       " + NAME + " execsnoop [-h] [-T] [-t] [-x] [-u UID] [-q] [-n NAME] [-l LINE] [-U] [-c CG] "
+                + "[--max-args N]\n"
                 + "\n"
-                + "       OBJECT := { prog | map | link | feature }\n"
+                + "       OBJECT := { prog | map | link | btf | feature }\n"
                 + "       " + HelpSpec.OPTIONS + " |\n"
                 + "                    {-V|--version} }\n";
     }

@@ -3,6 +3,7 @@ package dev.ebpf4j.cli;
 import dev.ebpf4j.cli.output.JsonWriter;
 
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 
 /**
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
  */
 public final class Session {
     private final InputStream in;
+    private final PrintStream bytesOut;
     private final PrintWriter out;
     private final PrintWriter err;
     private boolean json;
@@ -23,8 +25,10 @@ public final class Session {
     private boolean showPinned;
     private JsonWriter writer;
 
-    public Session(InputStream in, PrintWriter out, PrintWriter err) {
+    /** {@code bytesOut} is the stream under {@code out}, for output that must be written as raw bytes. */
+    public Session(InputStream in, PrintStream bytesOut, PrintWriter out, PrintWriter err) {
         this.in = in;
+        this.bytesOut = bytesOut;
         this.out = out;
         this.err = err;
     }
@@ -44,6 +48,15 @@ public final class Session {
 
     public PrintWriter out() {
         return out;
+    }
+
+    /**
+     * Standard output as a byte stream, for tools that print bytes as they come (execsnoop's arguments); flushes
+     * {@link #out()} first so that output stays in order.
+     */
+    public PrintStream bytesOut() {
+        out.flush();
+        return bytesOut;
     }
 
     public PrintWriter err() {

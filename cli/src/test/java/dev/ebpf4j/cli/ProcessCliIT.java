@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,6 +69,18 @@ class ProcessCliIT {
     }
 
     @Test
+    void theJarCarriesTheToolsBpfObjects() throws IOException {
+        assumeLauncherUpToDate();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar().toFile())) {
+            java.util.zip.ZipEntry e = zip.getEntry("bpf/execsnoop.bpf.o");
+            assertTrue(e != null && e.getSize() > 0, "the package phase puts cli/src/main/bpf's objects in the jar");
+        }
+        Cli.Result help = Cli.exec(List.of("./ebpf4j", "execsnoop", "--help"), Cli.repoRoot());
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().startsWith("Usage: ebpf4j execsnoop "), help.out());
+    }
+
+    @Test
     void unprivilegedUserIsToldWhichCapabilityIsMissing() {
         Path setpriv = Path.of("/usr/bin/setpriv");
         assumeTrue(Files.isExecutable(setpriv), "setpriv (util-linux) is not installed");
@@ -86,5 +99,25 @@ class ProcessCliIT {
         assertTrue(r.err().contains("lacks CAP_BPF"), r.err());
         assertTrue(r.err().contains("Run it as root, or grant the capabilities"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void toolsWithoutPrivilegesSayWhatToDo() {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue(Files.isExecutable(setpriv), "setpriv (util-linux) is not installed");
+        assumeLauncherUpToDate();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path object = dev.ebpf4j.testkit.TestObjects.bpf("cli_xdp");
+        for (List<String> tool : List.of(List.of("veristat", object.toString()), List.of("execsnoop"))) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534",
+                    "--clear-groups", java, "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString()));
+            cmd.addAll(tool);
+            Cli.Result r = Cli.exec(cmd, null);
+            assertEquals(Main.EXIT_FAILURE, r.exit(), r.toString());
+            assertEquals(1, r.err().lines().count(), "one error line:\n" + r.err());
+            assertTrue(r.err().startsWith("Error: "), r.err());
+            assertTrue(r.err().contains("lacks CAP_BPF"), r.err());
+            assertTrue(r.err().contains("Run it as root, or grant the capabilities"), r.err());
+        }
     }
 }

@@ -139,6 +139,23 @@ public final class ElfSymbols {
         return List.copyOf(out.values());
     }
 
+    /**
+     * The defined functions of {@code elf} whose name (without version) matches the glob {@code pattern}
+     * ({@code *}, {@code ?}; see {@link dev.ebpf4j.internal.Glob}), as libbpf resolves {@code uprobe.multi} targets:
+     * from {@code .symtab} when any function there matches, else from {@code .dynsym}. Empty when none matches.
+     */
+    public static List<SymbolLocation> functionsMatching(ElfFile elf, String pattern) {
+        List<SymbolLocation> all = functions(elf);
+        for (ElfSection table : symbolTables(elf)) {
+            List<SymbolLocation> out = new ArrayList<>();
+            for (SymbolLocation s : all) {
+                if (s.table().equals(table.name()) && dev.ebpf4j.internal.Glob.matches(pattern, s.name())) out.add(s);
+            }
+            if (!out.isEmpty()) return List.copyOf(out);
+        }
+        return List.of();
+    }
+
     // ---- internals ------------------------------------------------------------------------------------------
 
     private record Query(String name, String version, boolean defaultOnly) {

@@ -106,6 +106,36 @@ public final class Kallsyms {
         return addresses.containsKey(symbol);
     }
 
+    /**
+     * The names of the kernel's function symbols (kallsyms types {@code t}/{@code T}) that match the glob
+     * {@code pattern} ({@link Glob}), in file order without duplicates: how libbpf expands {@code kprobe.multi} and
+     * {@code kprobe.session} patterns when tracefs' {@code available_filter_functions} cannot be read.
+     */
+    public static java.util.List<String> functionsMatching(String pattern) {
+        return functionsMatching(FILE, pattern);
+    }
+
+    /** As {@link #functionsMatching(String)} over a kallsyms-format file. */
+    static java.util.List<String> functionsMatching(Path file, String pattern) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                int s1 = line.indexOf(' ');
+                int s2 = s1 < 0 ? -1 : line.indexOf(' ', s1 + 1);
+                if (s2 != s1 + 2) continue;
+                char type = line.charAt(s1 + 1);
+                if (type != 't' && type != 'T') continue;
+                int tab = line.indexOf('\t', s2 + 1);
+                String name = tab < 0 ? line.substring(s2 + 1) : line.substring(s2 + 1, tab);
+                if (Glob.matches(pattern, name)) out.add(name);
+            }
+        } catch (IOException e) {
+            throw new BpfException("cannot read kernel symbols from " + file + ": " + e.getMessage());
+        }
+        return java.util.List.copyOf(out);
+    }
+
     /** The module that defines {@code symbol}, or null for vmlinux. */
     public String module(String symbol) {
         return modules.get(symbol);

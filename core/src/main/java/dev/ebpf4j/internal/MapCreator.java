@@ -42,6 +42,14 @@ public final class MapCreator {
      * needs it).
      */
     public static Fd create(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId) {
+        return create(spec, btfFd, keyTypeId, valueTypeId, -1);
+    }
+
+    /**
+     * As {@link #create(MapSpec, int, int, int)}; {@code valueTypeBtfObjFd} (not -1) is the kernel module BTF object
+     * whose type {@code spec.btf().vmlinuxValueTypeId()} is (struct_ops types of modules, Linux 6.9+).
+     */
+    public static Fd create(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId, int valueTypeBtfObjFd) {
         String what = describe(spec);
         if (spec.type() == MapType.UNSPEC) {
             throw new BpfException(what + ": no map type given; choose one of "
@@ -50,7 +58,7 @@ public final class MapCreator {
         if (spec.type().isMapInMap() && spec.innerMap() == null) {
             throw new BpfException(what + ": map-in-map types need an inner map template (MapSpec.innerMap)");
         }
-        long r = tryCreate(spec, btfFd, keyTypeId, valueTypeId);
+        long r = tryCreate(spec, btfFd, keyTypeId, valueTypeId, valueTypeBtfObjFd);
         if (r < 0) throw explain(spec, what, (int) -r);
         return Fd.adopt((int) r, what);
     }
@@ -62,17 +70,16 @@ public final class MapCreator {
 
     /** Creates the map without explaining failures: returns the new fd or -errno. */
     public static long tryCreate(MapSpec spec) {
-        return tryCreate(spec, -1, 0, 0);
+        return tryCreate(spec, -1, 0, 0, -1);
     }
 
-    private static long tryCreate(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId) {
+    private static long tryCreate(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId, int valueTypeBtfObjFd) {
         String what = describe(spec);
         Fd ownBtf = null;
         Fd inner = null;
         try {
-            int vmlinuxValueTypeId = 0;
+            int vmlinuxValueTypeId = spec.btf() != null ? spec.btf().vmlinuxValueTypeId() : 0;
             if (btfFd < 0 && spec.btf() != null) {
-                vmlinuxValueTypeId = spec.btf().vmlinuxValueTypeId();
                 if (spec.btf().rawBtf() != null) {
                     ownBtf = BtfLoad.load(spec.btf().rawBtf(), what);
                     btfFd = ownBtf.get();
@@ -92,8 +99,10 @@ public final class MapCreator {
             if (maxEntries == 0 && spec.type() == MapType.PERF_EVENT_ARRAY) maxEntries = Cpus.possibleCount();
             int flags = spec.flags();
             if (spec.type().isLocalStorage()) flags |= MapFlags.NO_PREALLOC;
+            if (valueTypeBtfObjFd >= 0) flags |= MapFlags.VTYPE_BTF_OBJ_FD;
+            int size = valueTypeBtfObjFd >= 0 ? BpfAttr.MAP_CREATE_SIZE_WITH_TOKEN : BpfAttr.MAP_CREATE_SIZE;
 
-            MemorySegment a = CallScratch.get().attr(BpfAttr.MAP_CREATE_SIZE);
+            MemorySegment a = CallScratch.get().attr(size);
             a.set(JAVA_INT, BpfAttr.MAP_TYPE, spec.type().number());
             a.set(JAVA_INT, BpfAttr.MAP_KEY_SIZE, spec.keySize());
             a.set(JAVA_INT, BpfAttr.MAP_VALUE_SIZE, spec.valueSize());
@@ -110,7 +119,8 @@ public final class MapCreator {
             }
             a.set(JAVA_INT, BpfAttr.MAP_BTF_VMLINUX_VALUE_TYPE_ID, vmlinuxValueTypeId);
             a.set(JAVA_LONG, BpfAttr.MAP_EXTRA, spec.mapExtra());
-            return Bpf.call(BpfCommand.MAP_CREATE, a, BpfAttr.MAP_CREATE_SIZE);
+            if (valueTypeBtfObjFd >= 0) a.set(JAVA_INT, BpfAttr.MAP_VALUE_TYPE_BTF_OBJ_FD, valueTypeBtfObjFd);
+            return Bpf.call(BpfCommand.MAP_CREATE, a, size);
         } finally {
             if (inner != null) inner.close();
             if (ownBtf != null) ownBtf.close();

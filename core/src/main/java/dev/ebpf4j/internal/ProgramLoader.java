@@ -138,8 +138,9 @@ public final class ProgramLoader {
             return new NotSupportedException(trampolineFeature(spec), "5.5",
                     "BPF trampolines are unavailable here: loading the program returned EPERM although the process has "
                             + caps.describeBpfRelevant() + " (the kernel lacks ftrace direct calls / "
-                            + "CONFIG_FUNCTION_TRACER, or they are blocked); use a tracepoint, raw_tracepoint or "
-                            + "tp_btf program instead", errno).withContext(what);
+                            + "CONFIG_FUNCTION_TRACER, or they are blocked); " + (spec.type() == ProgramType.EXT
+                            ? "replace the function through a prog array tail call instead"
+                            : "use a tracepoint, raw_tracepoint or tp_btf program instead"), errno).withContext(what);
         }
         if (errno == Errno.EPERM.number() || (errno == Errno.EACCES.number() && !caps.canBpf())) {
             int cap = switch (t) {
@@ -219,7 +220,9 @@ public final class ProgramLoader {
             a.set(JAVA_INT, BpfAttr.PROG_FLAGS, spec.flags());
             MapCreator.writeName(a, BpfAttr.PROG_NAME, spec.name());
             a.set(JAVA_INT, BpfAttr.PROG_IFINDEX, spec.ifindex());
-            if (spec.expectedAttachType() != null) {
+            if (spec.type() == ProgramType.STRUCT_OPS) {
+                a.set(JAVA_INT, BpfAttr.PROG_EXPECTED_ATTACH_TYPE, spec.structOpsMember());
+            } else if (spec.expectedAttachType() != null) {
                 a.set(JAVA_INT, BpfAttr.PROG_EXPECTED_ATTACH_TYPE, spec.expectedAttachType().number());
             }
             if (btfFd >= 0) {
@@ -236,7 +239,11 @@ public final class ProgramLoader {
                 }
             }
             a.set(JAVA_INT, BpfAttr.PROG_ATTACH_BTF_ID, spec.attachBtfId());
-            a.set(JAVA_INT, BpfAttr.PROG_ATTACH_BTF_OBJ_FD, spec.attachBtfObjFd());
+            if (spec.attachProgFd() != 0) {
+                a.set(JAVA_INT, BpfAttr.PROG_ATTACH_PROG_FD, spec.attachProgFd());
+            } else {
+                a.set(JAVA_INT, BpfAttr.PROG_ATTACH_BTF_OBJ_FD, spec.attachBtfObjFd());
+            }
             a.set(JAVA_LONG, BpfAttr.PROG_FD_ARRAY, fdArray);
             long r = Bpf.call(BpfCommand.PROG_LOAD, a, BpfAttr.PROG_LOAD_SIZE);
             logTrueSize = a.get(JAVA_INT, BpfAttr.PROG_LOG_TRUE_SIZE);

@@ -1,8 +1,8 @@
 package dev.ebpf4j.link;
 
 /**
- * A link that is always a kernel {@code bpf_link}: raw tracepoint / tp_btf, fentry/fexit/LSM, tcx and iterator
- * attachments. It always has {@link #info()}, can always be pinned, and closing it detaches the program unless a pin
+ * A link that is always a kernel {@code bpf_link}: raw tracepoint / tp_btf, fentry/fexit/LSM, tcx, iterator and
+ * uprobe.multi attachments. It always has {@link #info()}, can always be pinned, and closing it detaches the program unless a pin
  * (or another descriptor) still holds the link. The kinds that may also be attached another way (perf event ioctl,
  * {@code BPF_PROG_ATTACH}, netlink, {@code setsockopt}) are {@link Link}s but not {@code BpfLink}s.
  *
@@ -16,7 +16,8 @@ package dev.ebpf4j.link;
  * }
  * }</pre>
  */
-public abstract sealed class BpfLink extends DelegatingLink permits RawTracepointLink, TracingLink, TcxLink, IterLink {
+public abstract sealed class BpfLink extends DelegatingLink
+        permits RawTracepointLink, TracingLink, TcxLink, IterLink, UprobeMultiLink {
     /** The link's descriptor, for the kinds' own operations (update, iteration). */
     final LinkFd link;
 

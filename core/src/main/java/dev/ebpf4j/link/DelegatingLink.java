@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * The shared part of the link kinds that hand everything to one {@link KernelAttachment} — the bpf_link kinds
- * ({@link BpfLink}) and the perf event kinds (tracepoint, kprobe, uprobe): the description plus pin, unpin, detach,
- * close and info, implemented once. Package-private: callers see the public final kinds, which a {@code switch}
+ * ({@link BpfLink}), the perf event kinds (tracepoint, kprobe, uprobe) and struct_ops registrations (a bpf_link or a
+ * map update): the description plus pin, unpin, detach, close and info, implemented once. Package-private: callers see the public final kinds, which a {@code switch}
  * over {@link Link} names.
  *
  * <pre>{@code
@@ -15,7 +15,8 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-abstract sealed class DelegatingLink implements Link permits BpfLink, TracepointLink, KprobeLink, UprobeLink {
+abstract sealed class DelegatingLink implements Link
+        permits BpfLink, TracepointLink, KprobeLink, UprobeLink, StructOpsLink {
     private final KernelAttachment attachment;
     private final String what;
 

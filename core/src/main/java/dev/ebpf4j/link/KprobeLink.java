@@ -25,7 +25,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A {@code kprobe} program attached to a kernel function entry (or an offset into it, or an address) as a kprobe, or
- * to its return as a kretprobe; or, with {@link #attachMulti}, to many functions at once ({@code kprobe.multi}).
+ * to its return as a kretprobe; or, with {@link #attachMulti}, to many functions at once ({@code kprobe.multi}); or,
+ * with {@link #attachSession}, to many functions' entry and return at once ({@code kprobe.session}).
  *
  * <p>Single probes use the kprobe PMU ({@code perf_event_open} with the function name, Linux 4.17+) and fall back to
  * a uniquely named legacy probe in tracefs {@code kprobe_events}, removed again on close. A kretprobe with
@@ -185,13 +186,18 @@ public final class KprobeLink extends DelegatingLink {
     private static void validate(Program program, Options o) {
         ProgramChecks.requireType(program, KIND, ProgramType.KPROBE);
         AttachType at = program.expectedAttachType();
-        if (at != null && at != AttachType.TRACE_KPROBE_MULTI && at.programType() == ProgramType.KPROBE) {
+        if (at != null && at != AttachType.TRACE_KPROBE_MULTI && at != AttachType.TRACE_KPROBE_SESSION
+                && at.programType() == ProgramType.KPROBE) {
             throw new BpfArgumentException(KIND + ": " + program.describe() + " was loaded for " + at.bpftoolName()
                     + ", not for a single kprobe");
         }
         if (at == AttachType.TRACE_KPROBE_MULTI) {
             throw new BpfArgumentException(KIND + ": " + program.describe() + " was loaded for kprobe.multi; attach "
                     + "it with KprobeLink.attachMulti");
+        }
+        if (at == AttachType.TRACE_KPROBE_SESSION) {
+            throw new BpfArgumentException(KIND + ": " + program.describe() + " was loaded for kprobe.session; "
+                    + "attach it with KprobeLink.attachSession");
         }
         if (o == null) throw new BpfArgumentException(KIND + ": options must not be null");
         if (o.function() != null) {
@@ -223,8 +229,27 @@ public final class KprobeLink extends DelegatingLink {
     public static KprobeLink attachMulti(Program program, List<String> functions, boolean returnProbe) {
         ProgramChecks.requireType(program, KIND + ".attachMulti", ProgramType.KPROBE);
         ProgramChecks.requireAttachType(program, KIND + ".attachMulti", AttachType.TRACE_KPROBE_MULTI);
+        return multi(program, functions, AttachType.TRACE_KPROBE_MULTI, returnProbe,
+                returnProbe ? "kretprobe.multi " : "kprobe.multi ", "kprobe.multi", "5.18");
+    }
+
+    /**
+     * Attaches a {@code kprobe.session} program (loaded with expected attach type {@code trace_kprobe_session}) to
+     * every function in {@code functions}: it runs on entry and, unless that run returned non-zero, on return
+     * ({@code bpf_session_is_return()} tells which). One {@code BPF_LINK_CREATE} with
+     * {@code BPF_TRACE_KPROBE_SESSION} (Linux 6.10+, needs {@code CONFIG_FPROBE}).
+     */
+    public static KprobeLink attachSession(Program program, List<String> functions) {
+        ProgramChecks.requireType(program, KIND + ".attachSession", ProgramType.KPROBE);
+        ProgramChecks.requireAttachType(program, KIND + ".attachSession", AttachType.TRACE_KPROBE_SESSION);
+        return multi(program, functions, AttachType.TRACE_KPROBE_SESSION, false, "kprobe.session ", "kprobe.session",
+                "6.10");
+    }
+
+    private static KprobeLink multi(Program program, List<String> functions, AttachType at, boolean returnProbe,
+                                    String label, String feature, String minimumKernel) {
         if (functions == null || functions.isEmpty()) {
-            throw new BpfArgumentException(KIND + ".attachMulti: give at least one function");
+            throw new BpfArgumentException(KIND + ": " + feature + " needs at least one function");
         }
         for (String f : functions) {
             ProgramChecks.requireName(f, "function", KIND);
@@ -232,15 +257,14 @@ public final class KprobeLink extends DelegatingLink {
                 throw new BpfArgumentException(KIND + ": '" + f + "' is not a kernel symbol name");
             }
         }
-        String target = (returnProbe ? "kretprobe.multi " : "kprobe.multi ")
-                + (functions.size() <= 3 ? String.join(",", functions) : functions.get(0) + ",… (" + functions.size()
-                + " functions)");
+        String target = label + (functions.size() <= 3 ? String.join(",", functions) : functions.get(0) + ",… ("
+                + functions.size() + " functions)");
         String what = target + " → " + program.describe();
         long r;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment syms = arena.allocate(ADDRESS, functions.size());
             for (int i = 0; i < functions.size(); i++) syms.setAtIndex(ADDRESS, i, arena.allocateFrom(functions.get(i)));
-            r = LinkFd.create(program.fd(), 0, AttachType.TRACE_KPROBE_MULTI, 0, a -> {
+            r = LinkFd.create(program.fd(), 0, at, 0, a -> {
                 a.set(JAVA_INT, BpfAttr.LINK_KPROBE_MULTI_FLAGS, returnProbe ? KPROBE_MULTI_RETURN : 0);
                 a.set(JAVA_INT, BpfAttr.LINK_KPROBE_MULTI_CNT, functions.size());
                 a.set(JAVA_LONG, BpfAttr.LINK_KPROBE_MULTI_SYMS, syms.address());
@@ -249,8 +273,8 @@ public final class KprobeLink extends DelegatingLink {
         if (r < 0) {
             int errno = (int) -r;
             if (errno == Errno.EOPNOTSUPP.number() || errno == Errno.ENOTSUPP.number()) {
-                throw new NotSupportedException("kprobe.multi", "5.18", "BPF_LINK_CREATE(BPF_TRACE_KPROBE_MULTI) "
-                        + "returned " + Errno.describe(errno) + ": the kernel was built without fprobe "
+                throw new NotSupportedException(feature, minimumKernel, "BPF_LINK_CREATE(BPF_" + at.name()
+                        + ") returned " + Errno.describe(errno) + ": the kernel was built without fprobe "
                         + "(CONFIG_FPROBE)", errno).withContext(what);
             }
             if (errno == Errno.ESRCH.number() || errno == Errno.ENOENT.number()) {

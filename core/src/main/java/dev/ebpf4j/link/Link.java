@@ -3,8 +3,9 @@ package dev.ebpf4j.link;
 import java.nio.file.Path;
 
 /**
- * An attachment of a program to a hook. Closing a link detaches the program unless the link was pinned (then the
- * pin keeps it attached until the pin is removed). One final class per attach kind; a {@code switch} naming them all
+ * An attachment of a program to a hook (or, for {@link StructOpsLink}, a struct_ops map of programs registered with
+ * the kernel). Closing a link detaches the program unless the link was pinned (then the pin keeps it attached until
+ * the pin is removed). One final class per attach kind; a {@code switch} naming them all
  * is exhaustive. The kinds that are always a kernel {@code bpf_link} share the base {@link BpfLink}.
  *
  * <pre>{@code
@@ -15,7 +16,7 @@ import java.nio.file.Path;
  * }</pre>
  */
 public sealed interface Link extends AutoCloseable
-        permits DelegatingLink, SelfDetachingLink, PerfEventLink {
+        permits DelegatingLink, SelfDetachingLink, PerfEventLink, UsdtLink {
 
     /** Human-readable description: "tracepoint syscalls/sys_enter_execve → program 'handle' (tracepoint)". */
     String describe();

@@ -106,10 +106,16 @@ final class LinkFd implements KernelAttachment {
      */
     static long create(int progFd, int targetFd, dev.ebpf4j.AttachType attachType, int flags,
                        java.util.function.Consumer<MemorySegment> extra) {
+        return create(progFd, targetFd, attachType.number(), flags, extra);
+    }
+
+    /** As above with a raw attach type number (freplace links pass the program's expected attach type, 0). */
+    static long create(int progFd, int targetFd, int attachType, int flags,
+                       java.util.function.Consumer<MemorySegment> extra) {
         MemorySegment a = CallScratch.get().attr(BpfAttr.LINK_CREATE_SIZE);
         a.set(JAVA_INT, BpfAttr.LINK_PROG_FD, progFd);
         a.set(JAVA_INT, BpfAttr.LINK_TARGET_FD, targetFd);
-        a.set(JAVA_INT, BpfAttr.LINK_ATTACH_TYPE, attachType.number());
+        a.set(JAVA_INT, BpfAttr.LINK_ATTACH_TYPE, attachType);
         a.set(JAVA_INT, BpfAttr.LINK_FLAGS, flags);
         if (extra != null) extra.accept(a);
         return Bpf.call(BpfCommand.LINK_CREATE, a, BpfAttr.LINK_CREATE_SIZE);

@@ -40,6 +40,7 @@ public final class LinkInfoReader {
             switch (lt) {
                 case RAW_TRACEPOINT -> withName(fd, s, name, 16, 24, what);
                 case ITER -> withName(fd, s, name, 16, 24, what);
+                case UPROBE_MULTI -> withName(fd, s, name, 16, 48, what);
                 case PERF_EVENT -> {
                     int pt = s.get(JAVA_INT, 16);
                     if (pt >= 1 && pt <= 5) withName(fd, s, name, 24, 32, what);
@@ -80,7 +81,9 @@ public final class LinkInfoReader {
                     d.put("missed", s.get(JAVA_LONG, 32));
                 }
                 case UPROBE_MULTI -> {
+                    d.put("path", ObjectInfo.cString(name, 0, NAME_MAX));
                     d.put("count", s.get(JAVA_INT, 52));
+                    d.put("flags", s.get(JAVA_INT, 56));
                     d.put("pid", s.get(JAVA_INT, 60));
                 }
                 case PERF_EVENT -> {

@@ -182,7 +182,9 @@ public final class UprobeLink extends DelegatingLink {
             int errno = e.errnoValue();
             if (errno == Errno.EINVAL.number()) {
                 throw new BpfException(target + ": the kernel refused the probe (" + Errno.describe(errno) + "): the "
-                        + "offset must lie inside the file on an instruction the kernel can single-step", errno, e);
+                        + "offset must lie inside the file on an instruction the kernel can single-step"
+                        + (o.refCtrOffset() != 0 ? ", and a uprobe already at this offset must use the same reference "
+                        + "counter offset (0x" + Long.toHexString(o.refCtrOffset()) + " here)" : ""), errno, e);
             }
             throw processError(e, o.pid(), target);
         }

@@ -170,9 +170,9 @@ class CgroupLinkKernelTest {
                 assertTrue(e.getMessage().contains("not a cgroup v2 directory"), e.getMessage());
 
                 for (int i = 0; i < 3; i++) failAll(egress, cg.path(), missing, notCgroup);
-                long before = openFds();
+                dev.ebpf4j.testkit.OpenFiles.Snapshot before = dev.ebpf4j.testkit.OpenFiles.snapshot();
                 for (int i = 0; i < 20; i++) failAll(egress, cg.path(), missing, notCgroup);
-                assertEquals(before, openFds(), "failing attaches must not leak descriptors");
+                assertEquals(java.util.Map.of(), before.openedSince(), "failing attaches must not leak descriptors");
             } finally {
                 Files.deleteIfExists(notCgroup);
             }

@@ -100,14 +100,6 @@ final class LinkTestSupport {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 
-    /** Number of open file descriptors of this process. */
-    static int openFds() {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) s.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Waits (polling) until {@code condition} holds or {@code limit} passes; returns whether it held. */
     static boolean eventually(Duration limit, BooleanSupplier condition) {

@@ -111,12 +111,4 @@ final class PacketPrograms {
                 + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36));
     }
 
-    /** The number of open descriptors of this process. */
-    static long openFds() {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

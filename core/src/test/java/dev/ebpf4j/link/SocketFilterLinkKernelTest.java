@@ -94,9 +94,9 @@ class SocketFilterLinkKernelTest {
             assertTrue(a.getMessage().contains("runs socket_filter programs, this one is xdp"), a.getMessage());
 
             for (int i = 0; i < 3; i++) failAll(drop, xdp, notASocket, rx);
-            long before = openFds();
+            dev.ebpf4j.testkit.OpenFiles.Snapshot before = dev.ebpf4j.testkit.OpenFiles.snapshot();
             for (int i = 0; i < 20; i++) failAll(drop, xdp, notASocket, rx);
-            assertEquals(before, openFds(), "failing attaches must not leak descriptors");
+            assertEquals(java.util.Map.of(), before.openedSince(), "failing attaches must not leak descriptors");
         }
     }
 

@@ -185,9 +185,9 @@ class TcxLinkKernelTest {
             assertTrue(e.getMessage().contains("no network interface with index 999999"), e.getMessage());
 
             for (int i = 0; i < 3; i++) failAll(xdp, tc);
-            long before = openFds();
+            dev.ebpf4j.testkit.OpenFiles.Snapshot before = dev.ebpf4j.testkit.OpenFiles.snapshot();
             for (int i = 0; i < 20; i++) failAll(xdp, tc);
-            assertEquals(before, openFds(), "failing attaches must not leak descriptors");
+            assertEquals(java.util.Map.of(), before.openedSince(), "failing attaches must not leak descriptors");
         }
     }
 

@@ -118,7 +118,7 @@ class TracingLinkKernelTest {
         assertTrue(TracingLink.targetBtfId(TracingLink.Kind.LSM, "file_open") > 0);
         try (Program xdp = trivial(ProgramType.XDP)) {
             BpfArgumentException w = assertThrows(BpfArgumentException.class, () -> TracingLink.attach(xdp));
-            assertTrue(w.getMessage().startsWith("TracingLink needs a program of type tracing or lsm, got xdp"),
+            assertTrue(w.getMessage().startsWith("TracingLink needs a program of type tracing, lsm or ext, got xdp"),
                     w.getMessage());
         }
         try (BpfMap map = counters();

@@ -208,7 +208,7 @@ class UprobeLinkKernelTest {
         try (Program prog = trivial(ProgramType.KPROBE)) {
             UprobeLink.Options noSuchProcess = UprobeLink.Options.symbol(bin(), FUNC).pid(Integer.MAX_VALUE);
             assertThrows(BpfArgumentException.class, () -> UprobeLink.attach(prog, noSuchProcess));
-            int before = openFds();
+            dev.ebpf4j.testkit.OpenFiles.Snapshot before = dev.ebpf4j.testkit.OpenFiles.snapshot();
             for (int i = 0; i < 10; i++) {
                 BpfArgumentException e = assertThrows(BpfArgumentException.class,
                         () -> UprobeLink.attach(prog, noSuchProcess));
@@ -216,7 +216,7 @@ class UprobeLinkKernelTest {
                 assertThrows(BpfArgumentException.class, () -> UprobeLink.attach(prog, noSuchProcess, true));
                 assertThrows(BpfArgumentException.class, () -> UprobeLink.attach(prog, bin(), "no_such_function"));
             }
-            assertTrue(openFds() <= before + 2, "fds before " + before + ", after " + openFds());
+            assertEquals(java.util.Map.of(), before.openedSince(), "failing attaches must not leak descriptors");
             assertFalse(Files.readString(events).contains(ours), Files.readString(events));
         }
     }

@@ -220,9 +220,9 @@ class XdpLinkKernelTest {
 
             // no descriptor leaks on any failing path
             for (int i = 0; i < 3; i++) failAll(xdp, sock, missing);
-            long before = openFds();
+            dev.ebpf4j.testkit.OpenFiles.Snapshot before = dev.ebpf4j.testkit.OpenFiles.snapshot();
             for (int i = 0; i < 20; i++) failAll(xdp, sock, missing);
-            assertEquals(before, openFds(), "failing attaches must not leak descriptors");
+            assertEquals(java.util.Map.of(), before.openedSince(), "failing attaches must not leak descriptors");
         }
     }
 

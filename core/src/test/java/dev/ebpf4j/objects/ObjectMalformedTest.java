@@ -253,6 +253,19 @@ class ObjectMalformedTest {
     }
 
     @Test
+    void arenaVariablesWithoutAnArenaMapAndStructOpsPointersToOtherProgramsAreRefused() throws IOException {
+        byte[] arena = Files.readAllBytes(TestObjects.bpf("malformed_arena_no_map"));
+        ObjectFormatException a = assertThrows(ObjectFormatException.class,
+                () -> ObjectSpec.parse(arena, "malformed_arena_no_map.bpf.o"));
+        names(a, ".addr_space.1", "__arena global variables but declares no arena map");
+        byte[] ops = Files.readAllBytes(TestObjects.bpf("malformed_struct_ops_prog"));
+        ObjectFormatException o = assertThrows(ObjectFormatException.class,
+                () -> ObjectSpec.parse(ops, "malformed_struct_ops_prog.bpf.o"));
+        names(o, ".rel.struct_ops", "member 'ssthresh' of 'wrong' points to function 'not_struct_ops' (xdp), "
+                + "which is not a struct_ops program");
+    }
+
+    @Test
     void unknownSectionNamesAreKeptAndRefusedAtLoadWithTheNearMisses() {
         Patch p = new Patch("loader_net");
         p.renameSection("xdp", "xdq");   // the string table is shared: the function becomes count_xdq too

@@ -323,6 +323,19 @@ class ObjectSpecTest {
     }
 
     @Test
+    void programTypeEditsKeepTheTarget() {
+        ObjectSpec spec = Corpus.spec("loader_net");
+        String name = spec.programs().getFirst().name();
+        ObjectSpec socket = spec.withProgramType(name, "socket");
+        assertEquals(ProgramType.SOCKET_FILTER, socket.program(name).type());
+        assertEquals(spec.program(name).sectionName(), socket.program(name).sectionName());
+        // a bare prefix of a section that takes a target ("kprobe" for "kprobe/")
+        assertEquals(ProgramType.KPROBE, spec.withProgramType(name, "kprobe").program(name).type());
+        ObjectFormatException e = assertThrows(ObjectFormatException.class, () -> spec.withProgramType(name, "xpd"));
+        assertTrue(e.getMessage().contains("unknown program section name 'xpd'; closest known: "), e.getMessage());
+    }
+
+    @Test
     void pinnedMapsGoToTheirPinDirectory() {
         ObjectSpec spec = Corpus.spec("loader_pinning");
         assertEquals(Path.of("/sys/fs/bpf/loader_pinned"), spec.map("loader_pinned").pinning().path());

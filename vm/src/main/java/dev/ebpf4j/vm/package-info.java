@@ -33,11 +33,13 @@
  * A program only ever holds VM addresses ({@code region << 32 | offset}, see
  * {@link dev.ebpf4j.vm.mem.Addresses}); every load, store, atomic and helper access is checked against the region's
  * {@code byte[]} ({@link dev.ebpf4j.vm.mem.Memory}). Regions: context, stack (512 bytes per frame), packet, each map's
- * values, the ring buffer's data. No native memory is ever handed to a program.
+ * values, the ring buffer's data. No native memory is ever handed to a program. The JIT's region-specialised
+ * accesses make the same check as a region tag compare plus the JVM's own array bounds check (see
+ * {@code dev.ebpf4j.vm.jit.MemoryEmitter}); the verifier's knowledge only chooses which region to expect.
  *
  * <h2>Engines</h2>
  * The {@link dev.ebpf4j.vm.interp.Interpreter} runs everything; the {@link dev.ebpf4j.vm.jit.JitCompiler} turns each
- * program into a hidden JVM class with {@code java.lang.classfile} and falls back to the interpreter (saying why)
- * when a function is too large for one JVM method.
+ * program into a hidden JVM class with {@code java.lang.classfile}, cutting functions too large for HotSpot into
+ * several methods, and falls back to the interpreter (saying why) when the class cannot be built.
  */
 package dev.ebpf4j.vm;

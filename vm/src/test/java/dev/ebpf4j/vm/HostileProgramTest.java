@@ -82,6 +82,27 @@ class HostileProgramTest {
         assertThrows(VmBudgetExceededException.class, () -> fan.run(null));
     }
 
+    /** Functions cut into segments (as the JIT compiles large ones) stop the same way. */
+    @Test
+    void segmentedFunctionsStopTheSameWay() throws Exception {
+        VmProgram loop = conformance(VmOptions.Engine.INTERPRETER, "mov %r0, 0\nloop:\nadd %r0, 1\nmov %r1, %r0\n"
+                + "and %r1, 7\nja loop");
+        loop.runtime().engine = dev.ebpf4j.vm.jit.JitCompiler.compile(loop.runtime(), 2);
+        assertEquals(VmOptions.Engine.JIT, loop.engine());
+        assertTrue(assertThrows(VmBudgetExceededException.class, () -> loop.run(null)).getMessage()
+                .contains("instruction budget"));
+        VmProgram deep = conformance(VmOptions.Engine.INTERPRETER, "call local f\nexit\nf:\nstdw [%r10-8], 1\n"
+                + "mov %r0, 1\ncall local f\nexit");
+        deep.runtime().engine = dev.ebpf4j.vm.jit.JitCompiler.compile(deep.runtime(), 1);
+        assertTrue(assertThrows(VmCallDepthException.class, () -> deep.run(null)).getMessage()
+                .contains("call depth limit 8"));
+        VmProgram fault = conformance(VmOptions.Engine.INTERPRETER, "mov %r0, 0\nloop:\nadd %r0, 1\n"
+                + "jlt %r0, 1000, loop\nldxdw %r0, [%r1+8]\nexit");
+        fault.runtime().engine = dev.ebpf4j.vm.jit.JitCompiler.compile(fault.runtime(), 1);
+        assertTrue(assertThrows(VmMemoryAccessException.class, () -> fault.run(new byte[12])).getMessage()
+                .contains("invalid 8-byte memory access"));
+    }
+
     @Test
     void malformedProgramsAreRefused() {
         List<List<Instruction>> bad = List.of(
@@ -107,19 +128,26 @@ class HostileProgramTest {
     }
 
     @Test
-    void hugeProgramsAreRefusedOrInterpreted() {
+    void hugeProgramsAreRefusedSegmentedOrInterpreted() {
         List<Instruction> big = new ArrayList<>();
         for (int i = 0; i < 1_000_000; i++) big.add(new Instruction(0xb7, 0, 0, 0, i));
         big.add(Instruction.EXIT);
         VerifierException e = assertThrows(VerifierException.class, () -> Vm.loadConformance(big,
                 VmOptions.conformance()));
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
+        // too large for one JVM method: the JIT splits the function into segments
         List<Instruction> large = new ArrayList<>(big.subList(0, 20_000));
         large.add(Instruction.EXIT);
         VmProgram p = Vm.loadConformance(large, VmOptions.conformance());
-        assertEquals(VmOptions.Engine.INTERPRETER, p.engine());
-        assertTrue(p.jitFallbackReason().orElseThrow().contains("JIT"), p.jitFallbackReason().toString());
+        assertEquals(VmOptions.Engine.JIT, p.engine(), p.jitFallbackReason().orElse(""));
         assertEquals(19_999, p.run(null));
+        // too many distinct constants for one class file: interpreted
+        List<Instruction> huge = new ArrayList<>(big.subList(0, 40_000));
+        huge.add(Instruction.EXIT);
+        VmProgram h = Vm.loadConformance(huge, VmOptions.conformance());
+        assertEquals(VmOptions.Engine.INTERPRETER, h.engine());
+        assertTrue(h.jitFallbackReason().orElseThrow().contains("JIT"), h.jitFallbackReason().toString());
+        assertEquals(39_999, h.run(null));
     }
 
     @ParameterizedTest

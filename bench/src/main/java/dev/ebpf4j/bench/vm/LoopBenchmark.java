@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one loop-heavy program {@link #REPEAT} times per invocation on the VM's interpreter, the VM's JIT and the
+ * Runs one program {@link #REPEAT} times per invocation on the VM's interpreter, the VM's JIT and the
  * kernel ({@code BPF_PROG_TEST_RUN} with {@code repeat}, so the kernel JIT's time is amortised over the same number
  * of runs). Subclasses pick the program and declare {@code @OperationsPerInvocation(REPEAT * instructions per run)},
  * so every score is nanoseconds per BPF instruction executed.
@@ -59,6 +59,27 @@ public abstract class LoopBenchmark {
     /** Instructions one run executes. */
     protected abstract long instructionsPerRun();
 
+    /** The VM maps the program uses (none by default). */
+    protected VmMaps vmMaps() {
+        return new VmMaps();
+    }
+
+    /** Loads the program into the kernel, with whatever maps it needs (closed by {@link #closeKernel()}). */
+    protected Program loadKernel() {
+        return Program.load(program());
+    }
+
+    /** Closes what {@link #loadKernel()} created besides the program. */
+    protected void closeKernel() {
+    }
+
+    /** The packet each run gets: {@link LoopPrograms#PACKET} bytes of a fixed pattern by default. */
+    protected byte[] packet() {
+        byte[] packet = new byte[LoopPrograms.PACKET];
+        for (int i = 0; i < packet.length; i++) packet[i] = (byte) (i * 31 + 7);
+        return packet;
+    }
+
     /**
      * The kernel's own timing of the program, as JMH secondary results (JMH adds them up over the measurement):
      * {@code kernelNanos} / {@code kernelInstructions} is the kernel JIT's time per instruction.
@@ -86,19 +107,21 @@ public abstract class LoopBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         ProgramSpec spec = program();
-        interpreter = Vm.load(spec, new VmMaps(), VmOptions.defaults().engine(VmOptions.Engine.INTERPRETER));
-        jit = Vm.load(spec, new VmMaps(), VmOptions.defaults());
+        interpreter = Vm.load(spec, vmMaps(), VmOptions.defaults().engine(VmOptions.Engine.INTERPRETER));
+        jit = Vm.load(spec, vmMaps(), VmOptions.defaults());
         if (jit.engine() != VmOptions.Engine.JIT) {
             throw new IllegalStateException("JIT fell back: " + jit.jitFallbackReason().orElse(""));
         }
-        byte[] packet = new byte[LoopPrograms.PACKET];
-        for (int i = 0; i < packet.length; i++) packet[i] = (byte) (i * 31 + 7);
-        run = TestRun.withData(packet).repeat(REPEAT);
+        run = TestRun.withData(packet()).repeat(REPEAT);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (kernel != null) kernel.close();
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
+            closeKernel();
+        }
     }
 
     @Benchmark
@@ -114,7 +137,7 @@ public abstract class LoopBenchmark {
     /** The kernel's JIT (needs CAP_BPF; loaded on first use so the VM benchmarks run anywhere). */
     @Benchmark
     public long kernel(KernelClock clock) {
-        if (kernel == null) kernel = Program.load(program());
+        if (kernel == null) kernel = loadKernel();
         dev.ebpf4j.TestRunResult r = kernel.testRun(run);
         clock.add(r.durationNs(), REPEAT, instructionsPerRun());
         return r.returnValue();

@@ -1,6 +1,5 @@
 package dev.ebpf4j.cli.prog;
 
-import dev.ebpf4j.Program;
 import dev.ebpf4j.TestRun;
 import dev.ebpf4j.TestRunResult;
 import dev.ebpf4j.cli.CliCommand;
@@ -10,6 +9,7 @@ import dev.ebpf4j.cli.Words;
 import dev.ebpf4j.cli.output.Hex;
 import dev.ebpf4j.cli.output.JsonWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +25,15 @@ import java.util.List;
  * {@code Return value: 2, duration (average): 25ns}. FILE {@code -} is standard input for data_in/ctx_in and
  * standard output (a hex dump, or a JSON byte array) for data_out/ctx_out.
  *
+ * <p>{@code prog run [--vm] OBJ [program NAME] data_in FILE ...}: when the first word is an ELF file, the program
+ * NAME (optional when the object has one) is loaded from that object on its own (the object's other programs are
+ * not loaded, its maps are created without pinning) and run the same way. With {@code --vm} it runs in ebpf4j's
+ * userspace VM instead of the kernel, printing the same fields, so the two can be compared.
+ *
  * <pre>{@code
  * ebpf4j prog run pinned /sys/fs/bpf/xdp data_in packet.bin data_out out.bin repeat 1000
+ * ebpf4j prog run xdp.bpf.o program xdp_pass data_in packet.bin data_out -
+ * ebpf4j prog run --vm xdp.bpf.o program xdp_pass data_in packet.bin data_out -
  * }</pre>
  */
 @Command(name = "run", description = "Run a program on test input.")
@@ -35,9 +42,12 @@ public final class ProgRunCommand extends CliCommand {
     private static final List<String> KEYWORDS = List.of("data_in", "data_out", "data_size_out", "ctx_in", "ctx_out",
             "ctx_size_out", "repeat");
 
+    @Option(names = "--vm", description = "Run in ebpf4j's userspace VM (programs from an object file only).")
+    boolean vm;
+
     @Override
     protected int run(Session session, Words words) {
-        ProgRef ref = ProgRef.parse(words);
+        ProgramSource source = ProgramSource.parse(words, vm);
         String dataIn = null;
         String dataOut = null;
         String ctxIn = null;
@@ -67,15 +77,16 @@ public final class ProgRunCommand extends CliCommand {
         byte[] ctx = read(session, ctxIn);
         TestRun run = new TestRun(data, data == null ? 0 : (dataSizeOut == 0 ? DEFAULT_OUT_SIZE : (int) dataSizeOut),
                 ctx, ctx == null ? 0 : (ctxSizeOut == 0 ? DEFAULT_OUT_SIZE : (int) ctxSizeOut), (int) repeat, 0, 0, 0);
-        TestRunResult result;
-        try (Program prog = ref.openOne()) {
-            result = prog.testRun(run);
-        }
+        TestRunResult result = source.testRun(run);
         JsonWriter w = session.json() ? session.jsonWriter() : null;
         if (w != null) w.startObject();
         List<IOException> failures = new ArrayList<>();
-        if (result.dataOut().length != 0) write(session, result.dataOut(), dataOut, "data_out", failures);
-        if (result.ctxOut().length != 0) write(session, result.ctxOut(), ctxOut, "ctx_out", failures);
+        if (result.dataOut() != null && result.dataOut().length != 0) {
+            write(session, result.dataOut(), dataOut, "data_out", failures);
+        }
+        if (result.ctxOut().length != 0) {
+            write(session, result.ctxOut(), ctxOut, "ctx_out", failures);
+        }
         if (w != null) {
             w.uintField("retval", result.returnValue()).uintField("duration", result.durationNs()).endObject();
         } else {

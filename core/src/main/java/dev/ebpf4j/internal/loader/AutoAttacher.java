@@ -6,6 +6,8 @@ import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.SectionDef;
+import dev.ebpf4j.internal.Glob;
+import dev.ebpf4j.internal.Kallsyms;
 import dev.ebpf4j.internal.netlink.NetworkInterfaces;
 import dev.ebpf4j.link.CgroupLink;
 import dev.ebpf4j.link.IterLink;
@@ -19,18 +21,25 @@ import dev.ebpf4j.link.TcxLink;
 import dev.ebpf4j.link.TracepointLink;
 import dev.ebpf4j.link.TracingLink;
 import dev.ebpf4j.link.UprobeLink;
+import dev.ebpf4j.link.UprobeMultiLink;
+import dev.ebpf4j.link.UsdtLink;
+import dev.ebpf4j.link.UsdtSpecMaps;
 import dev.ebpf4j.link.XdpLink;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Attaches a loaded program the way its section name says, with the link classes of {@code dev.ebpf4j.link}:
- * tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret/lsm, iter, kprobe/kretprobe/ksyscall, uprobe/uretprobe
- * ({@code binary:function[+offset]}, libraries found on the usual library paths), xdp and tcx/tc (interface from the
- * options), cgroup (path from the options), perf_event (event from the options).
+ * tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret/lsm, freplace, iter, kprobe/kretprobe/ksyscall,
+ * kprobe.multi/kretprobe.multi/kprobe.session (a function or a pattern), uprobe/uretprobe
+ * ({@code binary:function[+offset]}, libraries found on the usual library paths), uprobe.multi/uretprobe.multi/
+ * uprobe.session ({@code binary:pattern}), usdt
+ * ({@code binary:provider:name}, parts overridable from the options; needs the object's {@code usdt.bpf.h} maps),
+ * xdp and tcx/tc (interface from the options), cgroup (path from the options), perf_event (event from the options).
  *
  * <pre>{@code
  * Link l = AutoAttacher.attach(program, definition, AttachOptions.NONE.interfaceName("eth0"));
@@ -44,13 +53,21 @@ public final class AutoAttacher {
     public static boolean canAutoAttach(ProgramDefinition d) {
         if (d.match() == null) return false;
         return switch (d.match().definition().attachKind()) {
-            case NONE, STRUCT_OPS, FREPLACE, SOCKMAP, SK_LOOKUP, NETFILTER, NETKIT, FLOW_DISSECTOR, SOCKET_FILTER -> false;
+            case NONE, STRUCT_OPS, SOCKMAP, SK_LOOKUP, NETFILTER, NETKIT, FLOW_DISSECTOR, SOCKET_FILTER -> false;
             default -> true;
         };
     }
 
-    /** Attaches {@code program} (loaded from {@code d}). */
+    /** Attaches {@code program} (loaded from {@code d}), for objects without USDT programs. */
     public static Link attach(Program program, ProgramDefinition d, AttachOptions o) {
+        return attach(program, d, o, null);
+    }
+
+    /**
+     * Attaches {@code program} (loaded from {@code d}); {@code usdt} supplies the object's USDT spec maps (null when
+     * the object has none).
+     */
+    public static Link attach(Program program, ProgramDefinition d, AttachOptions o, Supplier<UsdtSpecMaps> usdt) {
         if (d.match() == null) throw new BpfArgumentException(d.describe() + ": unknown section, cannot attach");
         SectionDef def = d.match().definition();
         String target = d.match().target();
@@ -60,7 +77,7 @@ public final class AutoAttacher {
             case RAW_TRACEPOINT -> RawTracepointLink.attach(program, requireTarget(what, target, "tracepoint"));
             case TRACING -> def.attachType() == AttachType.TRACE_RAW_TP ? RawTracepointLink.attach(program)
                     : TracingLink.attach(program);
-            case LSM -> TracingLink.attach(program);
+            case LSM, FREPLACE -> TracingLink.attach(program);
             case ITER -> IterLink.attach(program);
             case KPROBE, KRETPROBE -> {
                 String t = requireTarget(what, target, "function[+offset]");
@@ -75,8 +92,10 @@ public final class AutoAttacher {
                         ? ko.onReturn() : ko);
             }
             case KPROBE_MULTI, KRETPROBE_MULTI -> KprobeLink.attachMulti(program,
-                    List.of(requireTarget(what, target, "pattern")),
+                    kernelFunctions(what, requireTarget(what, target, "function or pattern")),
                     def.attachKind() == SectionDef.AttachKind.KRETPROBE_MULTI);
+            case KPROBE_SESSION -> KprobeLink.attachSession(program,
+                    kernelFunctions(what, requireTarget(what, target, "function or pattern")));
             case UPROBE, URETPROBE -> {
                 String t = o.uprobeTarget() != null ? o.uprobeTarget() : requireTarget(what, target,
                         "binary:function[+offset] (or AttachOptions.uprobeTarget)");
@@ -84,12 +103,21 @@ public final class AutoAttacher {
                 yield UprobeLink.attach(program, def.attachKind() == SectionDef.AttachKind.URETPROBE
                         ? uo.onReturn() : uo);
             }
-            case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION, KPROBE_SESSION -> throw NotSupportedException
-                    .notImplemented(def.prefix() + " links", what + ": use uprobe/kprobe sections, or attach with "
-                            + "KprobeLink.attachMulti");
-            case USDT -> throw NotSupportedException.notImplemented("USDT probes", what + ": attaching them needs "
-                    + ".note.stapsdt parsing, argument spec computation and the usdt.bpf.h spec and IP maps; attach a "
-                    + "uprobe at the probe's address instead");
+            case UPROBE_MULTI, URETPROBE_MULTI, UPROBE_SESSION -> {
+                String t = o.uprobeTarget() != null ? o.uprobeTarget() : requireTarget(what, target,
+                        "binary:pattern (or AttachOptions.uprobeTarget)");
+                UprobeMultiLink.Options uo = uprobeMulti(what, t).pid(o.pid());
+                yield UprobeMultiLink.attach(program, def.attachKind() == SectionDef.AttachKind.URETPROBE_MULTI
+                        ? uo.onReturn() : uo);
+            }
+            case USDT -> {
+                if (usdt == null) {
+                    throw new BpfArgumentException(what + ": the object has no " + UsdtSpecMaps.SPECS_MAP + " map; "
+                            + "USDT programs are written with <bpf/usdt.bpf.h> (BPF_USDT, bpf_usdt_arg), which "
+                            + "declares it");
+                }
+                yield UsdtLink.attach(program, usdt.get(), usdt(what, target, o));
+            }
             case XDP -> {
                 int ifindex = ifindex(what, o, "XDP");
                 yield o.xdpMode() == null ? XdpLink.attach(program, ifindex) : XdpLink.attach(program, ifindex,
@@ -160,6 +188,73 @@ public final class AutoAttacher {
         return prefix + syscall;
     }
 
+    /**
+     * The USDT probe of a "usdt/BINARY:PROVIDER:NAME" section (BINARY may itself contain ':'), each part overridden
+     * by the options' when given; a bare "usdt" section takes all three from the options.
+     */
+    static UsdtLink.Options usdt(String what, String target, AttachOptions o) {
+        String binary = null;
+        String provider = null;
+        String name = null;
+        if (!target.isEmpty()) {
+            int last = target.lastIndexOf(':');
+            int middle = last > 0 ? target.lastIndexOf(':', last - 1) : -1;
+            if (middle <= 0 || last == target.length() - 1 || middle + 1 == last) {
+                throw new BpfArgumentException(what + ": USDT target '" + target + "' is not "
+                        + "'binary:provider:name'");
+            }
+            binary = target.substring(0, middle);
+            provider = target.substring(middle + 1, last);
+            name = target.substring(last + 1);
+        }
+        if (o.usdtBinary() != null) binary = o.usdtBinary();
+        if (o.usdtProvider() != null) provider = o.usdtProvider();
+        if (o.usdtName() != null) name = o.usdtName();
+        if (binary == null || provider == null || name == null) {
+            throw new BpfArgumentException(what + ": the section names no USDT probe (expected "
+                    + "'usdt/binary:provider:name'); give it with AttachOptions.usdt(binary, provider, name)");
+        }
+        return UsdtLink.Options.probe(binary, provider, name).pid(o.pid()).cookie(o.usdtCookie());
+    }
+
+    /**
+     * Parses a {@code uprobe.multi} target "binary:pattern" as libbpf does: the binary is everything up to the first
+     * ':' (a bare library name is searched like {@link #resolveBinary}), the glob pattern the rest.
+     */
+    static UprobeMultiLink.Options uprobeMulti(String what, String target) {
+        int colon = target.indexOf(':');
+        if (colon <= 0 || colon == target.length() - 1) {
+            throw new BpfArgumentException(what + ": uprobe.multi target '" + target + "' is not 'binary:pattern'");
+        }
+        return UprobeMultiLink.Options.pattern(resolveBinary(target.substring(0, colon)), target.substring(colon + 1));
+    }
+
+    /**
+     * The kernel functions a {@code kprobe.multi}/{@code kprobe.session} target names: itself, or for a glob pattern
+     * the traceable functions matching it (tracefs {@code available_filter_functions}, else the text symbols of
+     * {@code /proc/kallsyms}, as libbpf does).
+     */
+    static List<String> kernelFunctions(String what, String target) {
+        if (!Glob.isPattern(target)) return List.of(target);
+        List<String> found = null;
+        Path filter = Path.of("/sys/kernel/tracing/available_filter_functions");
+        try {
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+            for (String line : Files.readAllLines(filter)) {
+                String name = line.split("[ \\t]", 2)[0];
+                if (Glob.matches(target, name)) names.add(name);
+            }
+            found = List.copyOf(names);
+        } catch (java.io.IOException | SecurityException e) {
+            // not mounted or not readable (ftrace blocked): fall back to kallsyms
+        }
+        if (found == null) found = Kallsyms.functionsMatching(target);
+        if (found.isEmpty()) {
+            throw new BpfArgumentException(what + ": no kernel function matches '" + target + "'");
+        }
+        return found;
+    }
+
     /** Parses "binary:function[+offset]" or "binary:0xOFFSET". */
     static UprobeLink.Options uprobe(String what, String target) {
         int colon = target.lastIndexOf(':');
@@ -178,20 +273,26 @@ public final class AutoAttacher {
         }
     }
 
-    /** An absolute path as given; a library name ("libc.so.6") searched on LD_LIBRARY_PATH and the system paths. */
+    /**
+     * An absolute (or relative) path as given; a bare name searched as libbpf does: a library ("libc.so.6", any name
+     * with ".so") on LD_LIBRARY_PATH and the system library directories, an executable on PATH.
+     */
     static Path resolveBinary(String name) {
         Path p = Path.of(name);
         if (p.isAbsolute() || name.contains("/")) return p;
         List<String> dirs = new ArrayList<>();
-        String ld = System.getenv("LD_LIBRARY_PATH");
-        if (ld != null) for (String d : ld.split(":")) if (!d.isEmpty()) dirs.add(d);
-        String multiarch = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "x86_64-linux-gnu";
-            case "aarch64" -> "aarch64-linux-gnu";
-            default -> System.getProperty("os.arch") + "-linux-gnu";
-        };
-        dirs.addAll(List.of("/lib/" + multiarch, "/usr/lib/" + multiarch, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
-                "/usr/local/lib"));
+        boolean library = name.endsWith(".so") || name.contains(".so.");
+        String env = System.getenv(library ? "LD_LIBRARY_PATH" : "PATH");
+        if (env != null) for (String d : env.split(":")) if (!d.isEmpty()) dirs.add(d);
+        if (library) {
+            String multiarch = switch (System.getProperty("os.arch")) {
+                case "amd64", "x86_64" -> "x86_64-linux-gnu";
+                case "aarch64" -> "aarch64-linux-gnu";
+                default -> System.getProperty("os.arch") + "-linux-gnu";
+            };
+            dirs.addAll(List.of("/lib/" + multiarch, "/usr/lib/" + multiarch, "/lib64", "/usr/lib64", "/lib",
+                    "/usr/lib", "/usr/local/lib"));
+        }
         for (String d : dirs) {
             Path c = Path.of(d, name);
             if (Files.isRegularFile(c)) return c;

@@ -46,7 +46,7 @@ public final class ElfObjectReader {
                         + ", which does not exist (the file has " + elf.sections().size() + " sections)");
             }
             SectionKind k = kinds.get(target);
-            if (k != SectionKind.CODE && k != SectionKind.BTF_MAPS) continue;
+            if (k != SectionKind.CODE && k != SectionKind.BTF_MAPS && k != SectionKind.STRUCT_OPS) continue;
             if (relocationSections.containsKey(target)) {
                 throw new ObjectFormatException(s.name(), 0, "a second relocation section for "
                         + elf.section(target).describe() + " (the first is '" + relocationSections.get(target).name()

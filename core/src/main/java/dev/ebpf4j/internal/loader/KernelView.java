@@ -43,4 +43,12 @@ public interface KernelView {
 
     /** A kernel symbol's address from kallsyms, empty when absent. */
     OptionalLong symbolAddress(String name);
+
+    /**
+     * The BTF a loaded program was loaded with (its func_info refers to it), read back from the kernel; null when
+     * the program has none. freplace programs name a function of it.
+     */
+    default Btf programBtf(int programFd) {
+        return ProgramBtfReader.read(programFd);
+    }
 }

@@ -39,7 +39,9 @@ public record MapDefinition(MapSpec spec, Origin origin, String section, long of
         /** A global data section ({@code .data}, {@code .rodata}, {@code .bss} and their {@code .*} variants). */
         GLOBAL_DATA,
         /** The {@code .kconfig} extern values. */
-        KCONFIG
+        KCONFIG,
+        /** A variable of a {@code .struct_ops} or {@code .struct_ops.link} section ({@link StructOpsDefinition}). */
+        STRUCT_OPS
     }
 
     /**

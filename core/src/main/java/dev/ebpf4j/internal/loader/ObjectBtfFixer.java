@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * Completes an object's BTF the way the kernel needs it, independent of the running kernel (libbpf does the same
  * before loading): clang leaves DATASEC sizes (and sometimes variable offsets) zero, so they are taken from the ELF
- * sections and symbols, and variables sorted by offset; global variables with hidden visibility become static;
+ * sections and symbols, and variables sorted by offset; global variables and functions with hidden visibility become
+ * static (functions are then verified in their callers' context);
  * {@code .kconfig} and {@code .ksyms} DATASECs get the loader's layout; extern variables become allocated globals,
  * extern functions global ones, and kfunc entries of {@code .ksyms} are replaced by a dummy {@code int} variable
  * (the kernel accepts only VARs in a DATASEC). Type ids are unchanged; new types are appended.
@@ -48,10 +49,16 @@ public final class ObjectBtfFixer {
         List<BtfType> types = new ArrayList<>(btf.types());
         int intId = -1;
         int dummyVarId = -1;
+        Map<String, ElfSymbol> hiddenFunctions = hiddenFunctions(object);
         for (int id = 1; id < btf.typeCount(); id++) {
             BtfType t = types.get(id - 1);
             if (t instanceof BtfFunc f && f.linkage() == BtfLinkage.EXTERN) {
                 types.set(id - 1, new BtfFunc(f.name(), f.typeId(), BtfLinkage.GLOBAL));
+            }
+            if (t instanceof BtfFunc f && f.linkage() == BtfLinkage.GLOBAL && hiddenFunctions.containsKey(f.name())) {
+                // A __hidden global function (usdt.bpf.h's bpf_usdt_arg, ...) is only called from inside the object:
+                // verified in its callers' context like a static one, as libbpf does.
+                types.set(id - 1, new BtfFunc(f.name(), f.typeId(), BtfLinkage.STATIC));
             }
             if (t instanceof BtfVar v && v.linkage() == BtfLinkage.EXTERN) {
                 types.set(id - 1, new BtfVar(v.name(), v.typeId(), BtfLinkage.GLOBAL));
@@ -87,6 +94,18 @@ public final class ObjectBtfFixer {
             }
         }
         return types;
+    }
+
+    /** Defined global or weak functions with hidden or internal visibility, by name. */
+    private static Map<String, ElfSymbol> hiddenFunctions(ObjectFile object) {
+        Map<String, ElfSymbol> out = new HashMap<>();
+        for (ElfSymbol s : object.symbols()) {
+            if (s.type() == ElfConstants.STT_FUNC && s.isDefined() && s.binding() != ElfConstants.STB_LOCAL
+                    && (s.visibility() == ElfConstants.STV_HIDDEN || s.visibility() == ElfConstants.STV_INTERNAL)) {
+                out.put(s.name(), s);
+            }
+        }
+        return out;
     }
 
     private static BtfDatasec kconfig(BtfDatasec d, ExternCollector.Result externs) {

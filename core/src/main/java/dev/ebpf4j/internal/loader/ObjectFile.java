@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A BPF object's ELF file as the loader needs it: sections classified, the symbol table, the relocations of code and
- * {@code .maps} sections keyed by the section they patch, and the parsed {@code .BTF} / {@code .BTF.ext} (null when
+ * A BPF object's ELF file as the loader needs it: sections classified, the symbol table, the relocations of code,
+ * {@code .maps} and struct_ops sections keyed by the section they patch, and the parsed {@code .BTF} / {@code .BTF.ext} (null when
  * absent). Produced by {@link ElfObjectReader}.
  *
  * <pre>{@code

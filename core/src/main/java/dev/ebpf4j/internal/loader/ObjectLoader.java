@@ -1,9 +1,9 @@
 package dev.ebpf4j.internal.loader;
 
+import dev.ebpf4j.BpfArgumentException;
 import dev.ebpf4j.BpfException;
 import dev.ebpf4j.BpfMap;
 import dev.ebpf4j.MapSpec;
-import dev.ebpf4j.NotSupportedException;
 import dev.ebpf4j.PermissionException;
 import dev.ebpf4j.Program;
 import dev.ebpf4j.ProgramSections;
@@ -39,11 +39,14 @@ import java.util.Set;
 
 /**
  * Loads an {@link ObjectModel} into the kernel: the object's BTF once (sanitised for the kernel), externs resolved,
- * maps created (pinned maps reused when compatible, global data written and .rodata frozen, map-in-map slots
- * filled), then every autoload program with map fds, ksyms and kfuncs filled in, its CO-RE relocations applied
- * (one relocator per load; it must keep the program's length), func/line info, expected attach type and attach BTF
- * id; finally prog array slots. Everything created is closed
- * again when a step fails; errors carry the object's and program's names.
+ * struct_ops variables laid out for the kernel ({@link StructOpsPlanner}), maps created (pinned maps reused when
+ * compatible, global data written and .rodata frozen, struct_ops maps with the kernel's value type, arenas mapped
+ * into this process with the {@code __arena} variables copied in, map-in-map slots filled), then every autoload
+ * program with map fds, ksyms and kfuncs filled in, its CO-RE relocations applied (one relocator per load; it must
+ * keep the program's length), func/line info, expected attach type and attach BTF id (a struct_ops member, a kernel
+ * function, or a function of a target program for freplace); finally prog array slots and the struct_ops values
+ * with their programs' fds. Everything created is closed again when a step fails; errors carry the object's and
+ * program's names.
  *
  * <pre>{@code
  * ObjectLoader.Loaded parts = ObjectLoader.load(model, options, factory);
@@ -57,6 +60,15 @@ public final class ObjectLoader {
     public interface LiveFactory {
         BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId);
 
+        /** As above; {@code valueTypeBtfObjFd} (not -1) is the module BTF of a struct_ops map's value type. */
+        default BpfMap createMap(MapSpec spec, int btfFd, int keyTypeId, int valueTypeId, int valueTypeBtfObjFd) {
+            if (valueTypeBtfObjFd >= 0) {
+                throw new BpfException("map '" + spec.name() + "': this factory cannot create maps with module value "
+                        + "types");
+            }
+            return createMap(spec, btfFd, keyTypeId, valueTypeId);
+        }
+
         Program adoptProgram(Fd fd, ProgramSpec spec, String log);
     }
 
@@ -67,13 +79,46 @@ public final class ObjectLoader {
      * @param core       the CO-RE relocator (null: the running kernel's)
      * @param kernel     the kernel to resolve externs and attach targets against
      * @param btfSupport BTF kinds the kernel accepts (null: probe)
+     * @param targets    loaded programs that programs of this object attach to (freplace), by program name
      */
-    public record Options(int logLevel, CoreRelocator core, KernelView kernel, BtfSanitizer.Support btfSupport) {
+    public record Options(int logLevel, CoreRelocator core, KernelView kernel, BtfSanitizer.Support btfSupport,
+                          Map<String, AttachTargetResolver.ProgramTarget> targets) {
+        public Options {
+            targets = targets == null ? Map.of() : Map.copyOf(targets);
+        }
+
+        public Options(int logLevel, CoreRelocator core, KernelView kernel, BtfSanitizer.Support btfSupport) {
+            this(logLevel, core, kernel, btfSupport, Map.of());
+        }
     }
 
-    /** What was loaded: maps and programs by name (in object order), load durations, notes. */
+    /**
+     * What was loaded: maps and programs by name (in object order), load durations, notes, the struct_ops values
+     * ready to register (by map name) and where the {@code __arena} variables lie in the arena (-1 without any).
+     */
     public record Loaded(Map<String, BpfMap> maps, Map<String, Program> programs, Map<String, Duration> loadTimes,
-                         List<String> notes) {
+                         List<String> notes, Map<String, StructOpsValue> structOps, long arenaDataOffset) {
+    }
+
+    /**
+     * A struct_ops map's value in the kernel's layout with its programs' fds filled in: what registering writes.
+     *
+     * @param map      the map's name
+     * @param typeName the kernel struct ("tcp_congestion_ops")
+     * @param value    the value bytes
+     * @param link     true for {@code .struct_ops.link} maps (registered through a bpf_link)
+     * @param missing  programs the value points to that were not loaded (their slots hold 0)
+     */
+    public record StructOpsValue(String map, String typeName, byte[] value, boolean link, List<String> missing) {
+        public StructOpsValue {
+            value = value.clone();
+            missing = List.copyOf(missing);
+        }
+
+        @Override
+        public byte[] value() {
+            return value.clone();
+        }
     }
 
     /** Loads {@code model}; on failure closes whatever it created and rethrows with context. */
@@ -83,7 +128,8 @@ public final class ObjectLoader {
         try {
             run.execute();
             return new Loaded(Collections.unmodifiableMap(run.maps), Collections.unmodifiableMap(run.programs),
-                    Map.copyOf(run.loadTimes), List.copyOf(run.notes));
+                    Map.copyOf(run.loadTimes), List.copyOf(run.notes), Collections.unmodifiableMap(
+                    new LinkedHashMap<>(run.structOpsValues)), run.arenaDataOffset);
         } catch (BpfException e) {
             run.closeAll();
             throw e.withContext(object);
@@ -112,6 +158,11 @@ public final class ObjectLoader {
         private ResolvedExterns externs;
         private final List<Fd> attachFds = new ArrayList<>();
         private CoreRelocator core;
+        private StructOpsPlanner structOps;
+        private final Map<String, Fd> moduleFds = new HashMap<>();
+        private Map<String, StructOpsValue> structOpsValues = Map.of();
+        private final Map<String, Long> valueOffsets = new HashMap<>();
+        private long arenaDataOffset = -1;
 
         Run(ObjectModel model, Options options, LiveFactory factory) {
             this.model = model;
@@ -120,9 +171,12 @@ public final class ObjectLoader {
         }
 
         void execute() {
-            if (!model.unsupported().isEmpty()) {
-                throw NotSupportedException.notImplemented(String.join(", ", model.unsupported()),
-                        "the object needs them to load");
+            for (String name : options.targets().keySet()) {
+                if (model.programs().stream().noneMatch(p -> p.name().equals(name))) {
+                    throw new BpfArgumentException("an attach target is given for program '" + name + "', which the "
+                            + "object does not have; its programs are " + model.programs().stream()
+                            .map(ProgramDefinition::name).toList());
+                }
             }
             for (ProgramDefinition p : model.programs()) {
                 if (p.autoload() && p.match() == null) {
@@ -135,12 +189,15 @@ public final class ObjectLoader {
             }
             loadBtf();
             externs = ExternResolver.resolve(model, options.kernel());
+            structOps = StructOpsPlanner.plan(model, options.kernel(), notes);
             createMaps();
+            mapArena();
             fillMapSlots();
             for (ProgramDefinition p : model.programs()) {
                 if (p.autoload()) loadProgram(p);
             }
             fillProgramSlots();
+            structOpsValues = structOps.values(model, programs, notes);
         }
 
         // ---- BTF --------------------------------------------------------------------------------------------
@@ -171,6 +228,11 @@ public final class ObjectLoader {
 
         private void createMaps() {
             for (MapDefinition d : model.maps()) {
+                if (d.origin() == MapDefinition.Origin.STRUCT_OPS) {
+                    StructOpsLayout.Plan plan = structOps.plan(d.name());
+                    if (plan != null) maps.put(d.name(), createStructOpsMap(d, plan));
+                    continue;
+                }
                 MapSpec spec = d.spec();
                 if (d.origin() == MapDefinition.Origin.KCONFIG && externs.kconfig() != null) {
                     spec = spec.withContents(List.of(new MapSpec.MapEntry(new byte[4], externs.kconfig())));
@@ -197,6 +259,61 @@ public final class ObjectLoader {
                 notes.add("map '" + d.name() + "' created without BTF key/value types (the kernel refused them: "
                         + e.getMessage().lines().findFirst().orElse("") + ")");
                 return m;
+            }
+        }
+
+        private BpfMap createStructOpsMap(MapDefinition d, StructOpsLayout.Plan plan) {
+            if (btfFd == null) {
+                throw new BpfException("struct_ops map '" + d.name() + "': the kernel needs the object's BTF with "
+                        + "struct_ops maps, and it was not loaded (compile with clang -g; see the notes)");
+            }
+            MapSpec spec = d.spec().toBuilder().valueSize(plan.valueSize())
+                    .btf(new MapSpec.MapBtf(null, 0, 0, plan.valueTypeId())).build();
+            Fd module = plan.module() == null ? null : moduleFd(plan.module());
+            try {
+                return factory.createMap(spec, btfFd.get(), 0, 0, module == null ? -1 : module.get());
+            } catch (BpfException e) {
+                throw e.withContext("struct_ops map '" + d.name() + "' (struct " + plan.map() + ")");
+            }
+        }
+
+        private Fd moduleFd(String module) {
+            Fd fd = moduleFds.get(module);
+            if (fd == null) {
+                fd = options.kernel().moduleBtfFd(module);
+                moduleFds.put(module, fd);
+            }
+            return fd;
+        }
+
+        // ---- arena ---------------------------------------------------------------------------------------------
+
+        /**
+         * Maps every arena into this process before any program loads (the kernel resolves arena addresses against
+         * that mapping) and copies the {@code __arena} variables' initial bytes into the object's arena.
+         */
+        private void mapArena() {
+            for (MapDefinition d : model.maps()) {
+                if (d.spec().type() != dev.ebpf4j.MapType.ARENA || !maps.containsKey(d.name())) continue;
+                MemorySegment mem;
+                try {
+                    mem = maps.get(d.name()).memory();
+                } catch (BpfException e) {
+                    throw e.withContext("arena map '" + d.name() + "'");
+                }
+                ArenaData data = model.arena();
+                if (data == null || !data.map().equals(d.name())) continue;
+                long offset;
+                try {
+                    offset = ArenaLayout.dataOffset(mem.byteSize(), data.size(), ArenaLayout.fullRangeOffsets());
+                } catch (BpfException e) {
+                    throw e.withContext("arena map '" + d.name() + "'");
+                }
+                if (!reusedMaps.contains(d.name())) {
+                    MemorySegment.copy(data.bytes(), 0, mem, ValueLayout.JAVA_BYTE, offset, data.size());
+                }
+                arenaDataOffset = offset;
+                valueOffsets.put(d.name(), offset);
             }
         }
 
@@ -290,7 +407,8 @@ public final class ObjectLoader {
         private ProgramSpec prepare(ProgramDefinition p) {
             Map<String, Integer> mapFds = new HashMap<>();
             for (Map.Entry<String, BpfMap> e : maps.entrySet()) mapFds.put(e.getKey(), e.getValue().fd());
-            List<Instruction> insns = ReferenceResolver.resolve(p.describe(), p.code().instructions(), mapFds, externs);
+            List<Instruction> insns = ReferenceResolver.resolve(p.describe(), p.code().instructions(), mapFds,
+                    valueOffsets, externs);
             if (!p.code().coreRelos().isEmpty()) {
                 if (core == null) core = options.core() != null ? options.core() : CoreRelocator.forRunningKernel();
                 CoreResult r = core.apply(p.name(), insns, model.btf(), p.code().coreRelos());
@@ -301,9 +419,21 @@ public final class ObjectLoader {
                 for (String n : r.notes()) notes.add(p.describe() + ": " + n);
             }
             ProgramSpec.Builder b = ProgramSpecs.of(model, p, funcInfo ? blob : null).instructions(insns);
-            AttachTargetResolver.Target t = AttachTargetResolver.resolve(p, options.kernel());
+            if (p.match() != null && p.match().definition().programType() == dev.ebpf4j.ProgramType.STRUCT_OPS) {
+                StructOpsPlanner.Target so = structOps.target(p.name());
+                if (so == null) {
+                    throw new BpfException(p.describe() + ": no created struct_ops map points to this program, so the "
+                            + "kernel cannot know which struct member it implements; use it in a SEC(\".struct_ops\") "
+                            + "variable (or switch its autoload off)");
+                }
+                b.attachBtfId(so.kernelTypeId()).structOpsMember(so.memberIndex()).attachTo(so.member());
+                if (so.module() != null) b.attachBtfObjFd(moduleFd(so.module()).get());
+                return b.build();
+            }
+            AttachTargetResolver.Target t = AttachTargetResolver.resolve(p, options.kernel(),
+                    options.targets().get(p.name()));
             if (t != null) {
-                b.attachBtfId(t.btfId());
+                b.attachBtfId(t.btfId()).attachProgFd(t.attachProgFd());
                 if (t.moduleFd() != null) {
                     attachFds.add(t.moduleFd());
                     b.attachBtfObjFd(t.moduleFd().get());
@@ -318,6 +448,7 @@ public final class ObjectLoader {
             if (btfFd != null) btfFd.close();
             if (externs != null) externs.close();
             for (Fd fd : attachFds) fd.close();
+            for (Fd fd : moduleFds.values()) fd.close();
         }
 
         void closeAll() {

@@ -25,27 +25,45 @@ import java.util.Map;
  * @param maps          the maps (BTF-defined, legacy, global data, .kconfig)
  * @param variables     global variables
  * @param externs       externs by name
- * @param unsupported   features the object uses that the loader cannot load (struct_ops, arena); empty normally
+ * @param structOps     the struct_ops maps (also listed in {@code maps} with origin STRUCT_OPS), in section order
+ * @param arena         the {@code __arena} variables and their arena map, or null when the object has none
  */
 public record ObjectModel(String name, String license, int kernelVersion, Btf btf, List<BtfType> btfTypes,
                           BtfBlob btfBlob, List<ProgramDefinition> programs, List<MapDefinition> maps,
-                          List<VariableSpec> variables, Map<String, ExternSpec> externs, List<String> unsupported) {
+                          List<VariableSpec> variables, Map<String, ExternSpec> externs,
+                          List<StructOpsDefinition> structOps, ArenaData arena) {
     public ObjectModel {
         btfTypes = btfTypes == null ? null : List.copyOf(btfTypes);
         programs = List.copyOf(programs);
         maps = List.copyOf(maps);
         variables = List.copyOf(variables);
         externs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(externs));
-        unsupported = List.copyOf(unsupported);
+        structOps = List.copyOf(structOps);
     }
 
     public ObjectModel withPrograms(List<ProgramDefinition> p) {
         return new ObjectModel(name, license, kernelVersion, btf, btfTypes, btfBlob, p, maps, variables, externs,
-                unsupported);
+                structOps, arena);
     }
 
     public ObjectModel withMaps(List<MapDefinition> m) {
         return new ObjectModel(name, license, kernelVersion, btf, btfTypes, btfBlob, programs, m, variables, externs,
-                unsupported);
+                structOps, arena);
+    }
+
+    public ObjectModel withStructOps(List<StructOpsDefinition> s) {
+        return new ObjectModel(name, license, kernelVersion, btf, btfTypes, btfBlob, programs, maps, variables, externs,
+                s, arena);
+    }
+
+    public ObjectModel withArena(ArenaData a) {
+        return new ObjectModel(name, license, kernelVersion, btf, btfTypes, btfBlob, programs, maps, variables, externs,
+                structOps, a);
+    }
+
+    /** The struct_ops map named {@code name}, or null. */
+    public StructOpsDefinition structOps(String name) {
+        for (StructOpsDefinition d : structOps) if (d.name().equals(name)) return d;
+        return null;
     }
 }

@@ -6,6 +6,7 @@ import dev.ebpf4j.MapSpec;
 import dev.ebpf4j.MapType;
 import dev.ebpf4j.ObjectFormatException;
 import dev.ebpf4j.ProgramSections;
+import dev.ebpf4j.VariableSpec;
 import dev.ebpf4j.btf.BtfLineInfo;
 import dev.ebpf4j.btf.BtfType;
 import dev.ebpf4j.elf.ElfFile;
@@ -34,7 +35,7 @@ public final class ObjectParser {
     private static final Set<MapType> NO_BTF = EnumSet.of(MapType.PERF_EVENT_ARRAY, MapType.CGROUP_ARRAY,
             MapType.STACK_TRACE, MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS, MapType.DEVMAP, MapType.DEVMAP_HASH,
             MapType.CPUMAP, MapType.XSKMAP, MapType.SOCKMAP, MapType.SOCKHASH, MapType.QUEUE, MapType.STACK,
-            MapType.PROG_ARRAY, MapType.RINGBUF, MapType.USER_RINGBUF);
+            MapType.PROG_ARRAY, MapType.RINGBUF, MapType.USER_RINGBUF, MapType.ARENA, MapType.STRUCT_OPS);
 
     private ObjectParser() {
     }
@@ -49,13 +50,16 @@ public final class ObjectParser {
         GlobalDataMaps.Result data = GlobalDataMaps.collect(f);
         maps.addAll(data.maps());
         if (!externs.kconfig().isEmpty()) maps.add(kconfigMap(externs));
+        List<StructOpsDefinition> structOps = StructOpsParser.parse(f, functions);
+        for (StructOpsDefinition d : structOps) maps.add(structOpsMap(d));
+        ArenaVariables.Result arena = ArenaVariables.collect(f, maps);
         Set<String> names = new HashSet<>();
         for (MapDefinition d : maps) {
             if (!names.add(d.name())) {
                 throw new ObjectFormatException(d.section(), d.offset(), "map name '" + d.name() + "' is used twice");
             }
         }
-        RelocationApplier.apply(f, functions, maps, externs.byName());
+        RelocationApplier.apply(f, functions, maps, externs.byName(), arena.data());
         SubprogramLinker linker = new SubprogramLinker(functions, f.btfExt());
         List<ProgramDefinition> programs = new ArrayList<>();
         for (FunctionSymbol entry : functions.programs()) {
@@ -63,6 +67,7 @@ public final class ObjectParser {
             boolean autoload = match != null ? match.autoload() : !entry.section().startsWith("?");
             programs.add(new ProgramDefinition(entry.name(), entry.section(), match, linker.link(entry), autoload));
         }
+        programs = StructOpsAutoload.adjust(programs, structOps);
         List<BtfType> types = null;
         BtfBlob blob = null;
         if (f.btf() != null) {
@@ -84,15 +89,22 @@ public final class ObjectParser {
             for (MapDefinition d : maps) withBtf.add(withBtf(d, blob));
             maps = withBtf;
         }
-        List<String> unsupported = new ArrayList<>();
-        for (ElfSection s : f.sectionsOf(SectionKind.STRUCT_OPS)) {
-            if (s.size() > 0) unsupported.add("struct_ops maps (section '" + s.name() + "')");
-        }
-        for (ElfSection s : f.sectionsOf(SectionKind.ARENA)) {
-            if (s.size() > 0) unsupported.add("BPF arena variables (section '" + s.name() + "')");
-        }
+        List<VariableSpec> variables = new ArrayList<>(data.variables());
+        variables.addAll(arena.variables());
         return new ObjectModel(name, license(f), kernelVersion(f), f.btf(), types, blob, programs, maps,
-                data.variables(), externs.byName(), unsupported);
+                variables, externs.byName(), structOps, arena.data());
+    }
+
+    /**
+     * The map of a struct_ops variable as the object declares it: key 4 bytes, one entry, the local struct's size as
+     * value size (the loader replaces it with the size of the kernel's value struct), BPF_F_LINK for
+     * {@code .struct_ops.link}.
+     */
+    private static MapDefinition structOpsMap(StructOpsDefinition d) {
+        MapSpec spec = new MapSpec(d.name(), MapType.STRUCT_OPS, 4, d.data().length, 1, d.link() ? MapFlags.LINK : 0,
+                0, 0, 0, null, MapSpec.Pinning.NONE, null, List.of(), false);
+        return new MapDefinition(spec, MapDefinition.Origin.STRUCT_OPS, d.section(), d.offset(), d.data().length, 0,
+                d.typeId(), List.of());
     }
 
     private static MapDefinition kconfigMap(ExternCollector.Result externs) {

@@ -24,13 +24,22 @@ public final class ReferenceResolver {
     /** The instructions with every reference resolved; unknown references are errors. */
     public static List<Instruction> resolve(String what, List<Instruction> insns, Map<String, Integer> mapFds,
                                             ResolvedExterns externs) {
+        return resolve(what, insns, mapFds, Map.of(), externs);
+    }
+
+    /**
+     * As {@link #resolve(String, List, Map, ResolvedExterns)}; map value loads of the maps in {@code valueOffsets}
+     * get that many bytes added to their offset (the arena map: where its {@code __arena} variables were placed).
+     */
+    public static List<Instruction> resolve(String what, List<Instruction> insns, Map<String, Integer> mapFds,
+                                            Map<String, Long> valueOffsets, ResolvedExterns externs) {
         List<Instruction> out = new ArrayList<>(insns.size());
-        for (Instruction insn : insns) out.add(resolve(what, insn, mapFds, externs));
+        for (Instruction insn : insns) out.add(resolve(what, insn, mapFds, valueOffsets, externs));
         return out;
     }
 
     private static Instruction resolve(String what, Instruction insn, Map<String, Integer> mapFds,
-                                       ResolvedExterns externs) {
+                                       Map<String, Long> valueOffsets, ResolvedExterns externs) {
         String ref = insn.reference();
         if (ref == null) return insn;
         if (insn.isWide()) {
@@ -40,8 +49,9 @@ public final class ReferenceResolver {
                 if (fd == null) {
                     throw new BpfException(what + ": uses map '" + ref + "', which was not created");
                 }
+                long extra = src == RelocationApplier.PSEUDO_MAP_VALUE ? valueOffsets.getOrDefault(ref, 0L) : 0;
                 long constant = src == RelocationApplier.PSEUDO_MAP_FD ? fd
-                        : (insn.constant() & 0xffff_ffff_0000_0000L) | Integer.toUnsignedLong(fd);
+                        : (insn.constant() + (extra << 32) & 0xffff_ffff_0000_0000L) | Integer.toUnsignedLong(fd);
                 return insn.withConstant(constant);
             }
             if (src == RelocationApplier.PSEUDO_FUNC) return insn;

@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code lddw src=1} (BPF_PSEUDO_MAP_FD) and global data loads {@code lddw src=2} (BPF_PSEUDO_MAP_VALUE, offset in
  * the high half), both with {@link Instruction#reference()} naming the map; kfunc calls become {@code call src=2}
  * and ksym loads keep their extern name as reference (the kernel-specific values are filled at load); kconfig loads
- * point into the {@code .kconfig} map. Calls and callback addresses ({@code lddw src=4}) get their target recorded
+ * point into the {@code .kconfig} map; {@code __arena} variable loads become {@code lddw src=2} into the arena map,
+ * offset relative to the arena data. Calls and callback addresses ({@code lddw src=4}) get their target recorded
  * for {@link SubprogramLinker}; calls without relocation are relative within their section.
  *
  * <pre>{@code
@@ -45,22 +46,34 @@ public final class RelocationApplier {
     private final Map<Long, String> btfMapsByOffset = new HashMap<>();
     private final Map<Long, String> legacyMapsByOffset = new HashMap<>();
     private final Map<String, ExternSpec> externs;
+    private final ArenaData arena;
 
     private RelocationApplier(ObjectFile object, FunctionTable functions, List<MapDefinition> maps,
-                              Map<String, ExternSpec> externs) {
+                              Map<String, ExternSpec> externs, ArenaData arena) {
         this.object = object;
         this.functions = functions;
         this.externs = externs;
+        this.arena = arena;
         for (MapDefinition d : maps) {
             if (d.origin() == MapDefinition.Origin.BTF_MAPS) btfMapsByOffset.put(d.offset(), d.name());
             if (d.origin() == MapDefinition.Origin.LEGACY_MAPS) legacyMapsByOffset.put(d.offset(), d.name());
         }
     }
 
-    /** Patches every code section of {@code functions} in place. */
+    /** Patches every code section of {@code functions} in place, for an object without arena variables. */
     public static void apply(ObjectFile object, FunctionTable functions, List<MapDefinition> maps,
                              Map<String, ExternSpec> externs) {
-        RelocationApplier a = new RelocationApplier(object, functions, maps, externs);
+        apply(object, functions, maps, externs, null);
+    }
+
+    /**
+     * Patches every code section of {@code functions} in place; loads of {@code __arena} variables point into the
+     * arena map of {@code arena} (null when the object has none), at offsets relative to the arena data (the loader
+     * adds where the data lies in the arena).
+     */
+    public static void apply(ObjectFile object, FunctionTable functions, List<MapDefinition> maps,
+                             Map<String, ExternSpec> externs, ArenaData arena) {
+        RelocationApplier a = new RelocationApplier(object, functions, maps, externs, arena);
         for (CodeSection code : functions.sections().values()) {
             for (ElfRelocation r : object.relocationsOf(code.section().index())) a.relocate(code, r);
             relativeCalls(code);
@@ -172,6 +185,19 @@ public final class RelocationApplier {
                 }
                 return new Instruction(Instruction.LDDW, insn.dst(), PSEUDO_MAP_VALUE, (short) 0, offset << 32,
                         target.name());
+            }
+            case ARENA -> {
+                if (arena == null || !target.name().equals(arena.section())) {
+                    throw new ObjectFormatException(rel, entry, at + ": refers to " + target.describe() + "; only "
+                            + ArenaVariables.SECTION + " (__arena variables) is an address space ebpf4j places");
+                }
+                long offset = sym.value() + addend;
+                if (offset < 0 || offset > target.size()) {
+                    throw new ObjectFormatException(rel, entry, at + ": offset " + offset + " lies outside the "
+                            + target.size() + "-byte section '" + target.name() + "'");
+                }
+                return new Instruction(Instruction.LDDW, insn.dst(), PSEUDO_MAP_VALUE, (short) 0, offset << 32,
+                        arena.map());
             }
             default -> throw new ObjectFormatException(rel, entry, at + ": refers to " + target.describe()
                     + ", which is not code, a map or global data (" + kind + ")");

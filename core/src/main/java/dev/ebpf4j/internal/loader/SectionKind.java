@@ -24,9 +24,9 @@ public enum SectionKind {
     LICENSE,
     /** {@code version}. */
     VERSION,
-    /** {@code .struct_ops} / {@code .struct_ops.link}: struct_ops maps (not supported by the loader). */
+    /** {@code .struct_ops} / {@code .struct_ops.link} (and {@code ?}-prefixed): struct_ops maps. */
     STRUCT_OPS,
-    /** {@code .addr_space.*}: BPF arena variables (not supported by the loader). */
+    /** {@code .addr_space.1}: {@code __arena} global variables, placed in the object's arena map at load. */
     ARENA,
     /** Everything else (debug info, BTF, relocations, symbol and string tables). */
     OTHER;
@@ -44,7 +44,10 @@ public enum SectionKind {
         if (n.equals("maps")) return LEGACY_MAPS;
         if (n.equals("license")) return LICENSE;
         if (n.equals("version")) return VERSION;
-        if (n.equals(".struct_ops") || n.equals(".struct_ops.link")) return STRUCT_OPS;
+        if (n.equals(".struct_ops") || n.equals(".struct_ops.link") || n.equals("?.struct_ops")
+                || n.equals("?.struct_ops.link")) {
+            return STRUCT_OPS;
+        }
         if (n.startsWith(".addr_space.")) return ARENA;
         if (!s.isAllocated()) return OTHER;
         if (named(n, ".data") && s.type() == dev.ebpf4j.elf.ElfConstants.SHT_PROGBITS) return DATA;

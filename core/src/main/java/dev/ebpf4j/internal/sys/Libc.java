@@ -35,6 +35,8 @@ public final class Libc {
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
+    /** Map at exactly the given address, failing (EEXIST) instead of replacing a mapping there (Linux 4.17+). */
+    public static final int MAP_FIXED_NOREPLACE = 0x100000;
     public static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
 
     private Libc() {
@@ -112,6 +114,10 @@ public final class Libc {
     private static final class EpollWaitDowncall {
         static final MethodHandle HANDLE = downcall("epoll_wait",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class SignalDowncall {
+        static final MethodHandle HANDLE = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     }
 
     private static final class EventfdDowncall {
@@ -435,6 +441,20 @@ public final class Libc {
     public static int clockGettime(int clockId, MemorySegment timespec) {
         try {
             return (int) ClockGettimeDowncall.HANDLE.invokeExact(state(), clockId, timespec);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code signal(signum, SIG_DFL)}: gives a signal its default action again, e.g. SIGINT that a non-interactive
+     * shell set to "ignore" for a background job (the JVM does not handle signals that are ignored when it starts).
+     * Returns the previous handler's address (1 for SIG_IGN), or -1 with errno set.
+     */
+    public static long restoreDefaultSignal(int signum) {
+        try {
+            MemorySegment old = (MemorySegment) SignalDowncall.HANDLE.invokeExact(state(), signum, MemorySegment.NULL);
+            return old.address();
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -38,6 +38,15 @@ public final class Code {
     public final int[] subprogOf;
     /** The instructions as given. */
     public final List<Instruction> instructions;
+    /**
+     * For each load, store and atomic: the memory region ({@code dev.ebpf4j.vm.mem.Addresses}) the verifier saw its
+     * base pointer address on every path, {@link #MIXED_REGION} when paths disagree or the region is not fixed
+     * (ring buffer records), 0 when nothing is known (conformance mode, other instructions). A hint for the JIT's
+     * region-specialised accesses, which still check the address's region at run time.
+     */
+    public final int[] accessRegion;
+    /** {@link #accessRegion} value of an access whose region varies or is not known statically. */
+    public static final int MIXED_REGION = -1;
 
     Code(List<Instruction> instructions, int[] slot, int[] target, int[] subprogStart, int[] subprogOf) {
         this.instructions = List.copyOf(instructions);
@@ -49,6 +58,7 @@ public final class Code {
         this.imm = new long[length];
         this.pseudo = new int[length];
         this.mapIndex = new int[length];
+        this.accessRegion = new int[length];
         for (int i = 0; i < length; i++) {
             Instruction in = instructions.get(i);
             opcode[i] = in.opcode();

@@ -103,7 +103,7 @@ public final class PacketRun {
                 out = new byte[data.length];
                 System.arraycopy(packet, dataOff, out, ETH_HLEN, len);
             }
-            byte[] ctxOut = null;
+            byte[] ctxOut = new byte[0];
             if (run.ctxIn() != null) {
                 ctxOut = Arrays.copyOf(ctx, layout.size());
                 if (xdp) {

@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 
 /**
  * Bounds-checked loads, stores and atomic operations on the VM's region table (see {@link Addresses}). The interpreter
- * and JIT-compiled code call these for every memory instruction; the {@code pc} argument only names the instruction
- * in the error. Values are little-endian, as on the architectures BPF runs on.
+ * calls these for every memory instruction, JIT-compiled code for those whose region is not known ahead of time (and
+ * as the fallback of its region-specialised accesses); the {@code pc} argument only names the instruction in the
+ * error. Values are little-endian, as on the architectures BPF runs on.
  *
  * <pre>{@code
  * long v = Memory.load64(regions, address, pc);
@@ -20,9 +21,14 @@ public final class Memory {
     private Memory() {
     }
 
-    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Little-endian views of a {@code byte[]} at any byte offset (used by JIT-compiled code too). */
+    public static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    public static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    public static final VarHandle LE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I16 = LE16;
+    private static final VarHandle I32 = LE32;
+    private static final VarHandle I64 = LE64;
+    private static final byte[] EMPTY = new byte[0];
 
     /** The region's array when {@code [offset, offset + size)} lies inside it, else throws. */
     public static byte[] region(byte[][] regions, long address, int size, int pc) {
@@ -35,6 +41,16 @@ public final class Memory {
         throw fault(regions, address, size, pc);
     }
 
+    /**
+     * The array of {@code region}, or an empty array when the table has none (so that every access to it fails the
+     * array's bounds check, as {@link #region} fails it). For JIT-compiled code that keeps region arrays in locals.
+     */
+    public static byte[] regionOrEmpty(byte[][] regions, int region) {
+        byte[] m = region >= 0 && region < regions.length ? regions[region] : null;
+        return m == null ? EMPTY : m;
+    }
+
+    /** The exception for a failed access of {@code size} bytes at {@code address} (for the message). */
     public static VmMemoryAccessException fault(byte[][] regions, long address, int size, int pc) {
         int region = Addresses.region(address);
         String why;

@@ -27,8 +27,20 @@ public final class Execution implements HelperContext {
     /** Fuel handed out per slice; deadlines and interrupts are checked between slices. */
     public static final long SLICE = 1 << 20;
 
+    /**
+     * The region table ({@link Addresses}): one array per region, or null. Set up by {@link #begin} and the caller
+     * before a run and never changed while the program runs (helpers must not replace a region's array), so that
+     * engines may keep the arrays in locals for the whole run.
+     */
     public byte[][] regions;
     public final byte[] stack;
+    /**
+     * Registers r0..r10 of each call frame ({@link #REGISTERS_PER_FRAME} per frame, frame {@code depth} at
+     * {@code depth * REGISTERS_PER_FRAME}) where an engine keeps them in memory: the JIT passes them between the
+     * methods of a function too large for one JVM method.
+     */
+    public final long[] registers;
+    public static final int REGISTERS_PER_FRAME = 11;
     public final int maxDepth;
     /** Current call depth: 0 in the main program. */
     public int depth;
@@ -54,6 +66,7 @@ public final class Execution implements HelperContext {
     public Execution(int maxDepth) {
         this.maxDepth = maxDepth;
         this.stack = new byte[maxDepth * Addresses.FRAME_SIZE];
+        this.registers = new long[maxDepth * REGISTERS_PER_FRAME];
         this.regions = new byte[Addresses.FIRST_MAP][];
         regions[Addresses.STACK] = stack;
     }

@@ -137,6 +137,7 @@ final class HelperChecks {
                 if (allocSize < 0) throw v.reject(p, name + " returns memory but takes no constant size");
                 RegState r = RegState.pointer(RegType.MEM_OR_NULL);
                 r.memSize = (int) allocSize;
+                if (map != null) r.map = map.index();   // where the memory comes from (a ring buffer's records)
                 r.id = v.newId();
                 r.ref = r.id;
                 st.refs.put(r.ref, i);

@@ -1,7 +1,9 @@
 package dev.ebpf4j.vm.verifier;
 
+import dev.ebpf4j.vm.code.Code;
 import dev.ebpf4j.vm.context.ContextLayout;
 import dev.ebpf4j.vm.maps.MapBase;
+import dev.ebpf4j.vm.mem.Addresses;
 
 import static dev.ebpf4j.asm.Opcodes.*;
 
@@ -86,6 +88,7 @@ final class MemoryChecks {
             throw v.reject(p, "same insn cannot be used with different pointers");
         }
         v.accessKind[i] = kind;
+        noteRegion(i, base);
         return switch (base.type) {
             case PTR_TO_STACK -> stack(p, base, regno, insnOff, size, write, value);
             case PTR_TO_CTX -> context(p, i, base, regno, insnOff, size, write, value, signed);
@@ -104,6 +107,23 @@ final class MemoryChecks {
             }
             default -> throw v.reject(p, "R" + regno + " invalid mem access '" + base.type.logName() + "'");
         };
+    }
+
+    /**
+     * Records the region the access reaches on this path in {@code Code.accessRegion} (a mismatch between paths makes
+     * it mixed). Pruned paths need no record of their own: a covering state has the same pointer types and maps.
+     */
+    private void noteRegion(int i, RegState base) {
+        int region = switch (base.type) {
+            case PTR_TO_CTX -> Addresses.CTX;
+            case PTR_TO_STACK -> Addresses.STACK;
+            case PTR_TO_PACKET, PTR_TO_PACKET_META -> Addresses.PACKET;
+            case PTR_TO_MAP_VALUE -> v.maps[base.map].region();
+            case PTR_TO_MEM -> base.map >= 0 ? v.maps[base.map].region() : Code.MIXED_REGION;
+            default -> Code.MIXED_REGION;
+        };
+        int[] seen = v.code.accessRegion;
+        seen[i] = seen[i] == 0 || seen[i] == region ? region : Code.MIXED_REGION;
     }
 
     static RegState loaded(int size, boolean signed) {

@@ -6,6 +6,7 @@ import dev.ebpf4j.asm.Instruction;
 import dev.ebpf4j.vm.Vm;
 import dev.ebpf4j.vm.VmOptions;
 import dev.ebpf4j.vm.VmProgram;
+import dev.ebpf4j.vm.jit.JitCompiler;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -34,6 +35,32 @@ class ConformanceTest {
     @TestFactory
     Stream<DynamicTest> testsOnJit() throws Exception {
         return positives(VmOptions.Engine.JIT);
+    }
+
+    /** The JIT with every function cut into segments of 1 to 4 instructions (the machinery of large functions). */
+    @TestFactory
+    Stream<DynamicTest> testsOnSegmentedJit() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        int k = 0;
+        for (Path p : ConformanceFile.files("tests")) {
+            int perSegment = 1 + k++ % 4;
+            tests.add(DynamicTest.dynamicTest(p.getFileName().toString() + " /" + perSegment, () -> {
+                try { runSegmented(p, perSegment); } catch (Throwable t) { throw new AssertionError(p.getFileName() + ": " + t, t); }
+            }));
+        }
+        return tests.stream();
+    }
+
+    private static void runSegmented(Path path, int perSegment) throws Exception {
+        ConformanceFile f = ConformanceFile.parse(path);
+        List<Instruction> insns = f.program();
+        VmProgram prog = Vm.loadConformance(insns, options(VmOptions.Engine.INTERPRETER));
+        prog.runtime().engine = JitCompiler.compile(prog.runtime(), perSegment);
+        assertEquals(VmOptions.Engine.JIT, prog.engine());
+        byte[] mem = f.memory();
+        long r0 = prog.run(mem == null ? null : mem.clone());
+        assertEquals(f.result(), r0, () -> String.format("%s, segments of %d: expected %#x, got %#x%n%s", f.name(),
+                perSegment, f.result(), r0, Disassembler.llvm().listing(insns)));
     }
 
     @TestFactory

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The interpreter and the JIT agree on random verified programs (r0, packet out, maps). Runs everywhere; the kernel
+ * The interpreter and the JIT agree on random verified programs (r0, packet out, maps), and so does the JIT with every
+ * function cut into segments of 1 to 8 instructions (as it compiles functions too large for one method). Runs
+ * everywhere; the kernel
  * comparison is {@link KernelDifferentialTest}. Reproduce with {@code -Debpf4j.diff.seed=N -Debpf4j.diff.count=1}.
  */
 class EngineDifferentialTest {
@@ -25,6 +27,9 @@ class EngineDifferentialTest {
                 ProgramRuns.Outcome interp = ProgramRuns.onVm(g, VmOptions.Engine.INTERPRETER);
                 ProgramRuns.Outcome jit = ProgramRuns.onVm(g, VmOptions.Engine.JIT);
                 assertEquals(interp, jit);
+                int perSegment = 1 + (int) Math.floorMod(seed, 8L);
+                assertEquals(interp, ProgramRuns.onVm(g, VmOptions.Engine.JIT, perSegment),
+                        "JIT with segments of " + perSegment + " instructions");
             } catch (Throwable t) {
                 throw new AssertionError("seed " + seed + " (" + type + "): " + t.getMessage() + "\n"
                         + Disassembler.llvm().listing(g.instructions()), t);

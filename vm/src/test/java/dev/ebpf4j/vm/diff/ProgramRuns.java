@@ -9,6 +9,7 @@ import dev.ebpf4j.vm.VmMap;
 import dev.ebpf4j.vm.VmMaps;
 import dev.ebpf4j.vm.VmOptions;
 import dev.ebpf4j.vm.VmProgram;
+import dev.ebpf4j.vm.jit.JitCompiler;
 
 import java.util.HexFormat;
 import java.util.Map;
@@ -30,10 +31,25 @@ public final class ProgramRuns {
     }
 
     public static Outcome onVm(RandomProgram.Generated g, VmOptions.Engine engine) {
+        return onVm(g, engine, 0);
+    }
+
+    /**
+     * On the VM's {@code engine}; with {@code instructionsPerSegment > 0} on the JIT with every function cut into
+     * segments of about that many instructions.
+     */
+    public static Outcome onVm(RandomProgram.Generated g, VmOptions.Engine engine, int instructionsPerSegment) {
         VmMaps maps = new VmMaps();
         for (MapSpec m : RandomProgram.maps()) maps.create(m);
         VmProgram p = Vm.load(ProgramSpec.builder(g.type()).name("diff").instructions(g.instructions()).build(), maps,
                 VmOptions.defaults().engine(engine));
+        if (instructionsPerSegment > 0) {
+            try {
+                p.runtime().engine = JitCompiler.compile(p.runtime(), instructionsPerSegment);
+            } catch (JitCompiler.Unsupported e) {
+                throw new AssertionError(e);
+            }
+        }
         if (engine == VmOptions.Engine.JIT && p.engine() != VmOptions.Engine.JIT) {
             throw new AssertionError("JIT fell back: " + p.jitFallbackReason().orElse(""));
         }

@@ -266,7 +266,28 @@ public final class RandomProgram {
         };
         int off = wide ? slot : slot + 4 * rnd.nextInt(2);
         Register src = scalar();
+        boolean fetches = op == XCHG || op == CMPXCHG || (op & FETCH) != 0;
+        if (fetches) {
+            // Two 6.18 kernel verifier bugs make the kernel run something other than the program here; these extra
+            // instructions keep the generated programs out of their reach (the VM follows RFC 9669 either way).
+            //
+            // 1. Precision backtracking takes a fetching atomic's loaded register as coming from its source
+            // register, not from the stack slot it was loaded from. When the slot held a spilled scalar the
+            // verifier knew, the slot is never marked precise, so a path where the slot holds another value is
+            // pruned as covered, and branches on the loaded value that only that path takes are removed as dead
+            // code (seeds 31415941474, 123456813643, 123456812330, 271828201969). A non-fetching atomic on the
+            // whole slot first leaves the verifier nothing known in it (STACK_MISC); it changes no register.
+            asm.atomic(8, ATOMIC_ADD, R10, slot, src);
+        }
         asm.atomic(wide ? 8 : 4, op, R10, off, src);
+        if (op == CMPXCHG && !wide) {
+            // 2. RFC 9669 zero-extends r0 on a 32-bit cmpxchg, whether it stores or not. x86's cmpxchg leaves
+            // rax's upper half alone when it stores, so the kernel's verifier adds a zero extension after the
+            // instruction, but only when it sees r0's upper half read, and it misses reads that only a pruned
+            // path makes (seed 8941805227236): there the kernel's r0 keeps its old upper half. A 64-bit read here,
+            // on every path, gets the kernel its zero extension; the VM's stays compared (r0 reaches the outputs).
+            asm.mov64(R0, R0);
+        }
     }
 
     private void jump(String target) {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.ebpf4j.asm.Opcodes.ATOMIC_ADD;
+import static dev.ebpf4j.asm.Opcodes.FETCH;
 import static dev.ebpf4j.asm.Register.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,6 +71,30 @@ class VerifierTest {
         rejects(ProgramType.XDP, new Asm().mov64(R0, R5).exit().build(), "R5 !read_ok");
         rejects(ProgramType.XDP, new Asm().ldxdw(R0, R10, -8).exit().build(), "invalid read from stack");
         rejects(ProgramType.XDP, new Asm().exit().build(), "R0 !read_ok");
+    }
+
+    /**
+     * A value an atomic fetches from the stack is what the slot holds on the path taken: here 0 on one path and 60 on
+     * the other, so the packet read at data + value goes past the 64 checked bytes on the second. (The 6.18 kernel
+     * accepts this program: its precision backtracking does not follow the fetch back to the slot, so it prunes the
+     * second path as covered by the first; see {@code KernelDifferentialTest}'s regression seeds.)
+     */
+    @Test
+    void atomicFetchFromTheStackIsCheckedOnEveryPath() {
+        VerifierException e = rejects(ProgramType.XDP, new Asm()
+                .ldxw(R2, R1, 0).ldxw(R3, R1, 4).mov64(R4, R2).add64(R4, 64).jgt(R4, R3, "drop")
+                .stdw(R10, -8, 60)
+                .ldxb(R5, R2, 0)
+                .jgt(R5, 5, "fetch")
+                .stdw(R10, -8, 0)
+                .label("fetch")
+                .mov64(R6, 0)
+                .atomic(8, ATOMIC_ADD | FETCH, R10, -8, R6)
+                .add64(R2, R6)
+                .ldxdw(R0, R2, 0)
+                .exit()
+                .label("drop").mov64(R0, 1).exit().build(), "R2");
+        assertEquals(12, e.instruction(), "the packet read");
     }
 
     @Test
