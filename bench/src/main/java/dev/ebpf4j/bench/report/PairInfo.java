@@ -49,9 +49,11 @@ public record PairInfo(int number, String id, String title, String what) {
             new PairInfo(7, "startup", "Tool start-up: process start to first event",
                     "The harness spawns the tool, executes a marker binary every 5 ms and times the first output "
                             + "line naming it. libbpf: Debian's libbpf-tools `execsnoop` (under `stdbuf -oL`). "
-                            + "ebpf4j: `ebpf4j execsnoop` when the CLI has it (`cli-*` rows), and `MiniExecsnoop` "
-                            + "(bench: one CO-RE tracepoint + ring buffer, `mini-*` rows) — each with the launcher's "
-                            + "JVM flags (`default`), a dynamic CDS archive (`cds`), and a JDK 25 AOT cache (`aot`)."),
+                            + "ebpf4j: `./ebpf4j execsnoop` as users run it (`launcher`: the script, then the JVM "
+                            + "started from the AOT cache the launcher trains once per build); the CLI jar run "
+                            + "directly (`cli-*` rows) and bench's `MiniExecsnoop` (one CO-RE tracepoint + ring "
+                            + "buffer, `mini-*` rows), each with plain JVM flags (`default`), a dynamic CDS archive "
+                            + "(`cds`), and a JDK 25 AOT cache trained by running the tool (`aot`)."),
             new PairInfo(8, "vm", "Userspace VM vs the kernel's JIT",
                     "JMH (`dev.ebpf4j.bench.vm`): loop-heavy XDP programs run 100 times per invocation on the VM's "
                             + "interpreter and JIT and on the kernel (BPF_PROG_TEST_RUN repeat); ns per executed BPF "
