@@ -67,9 +67,15 @@ final class Cli {
 
     /** Runs a program (60 s limit) with stdin closed. */
     static Result exec(List<String> command, Path workDir) {
+        return exec(command, workDir, java.util.Map.of());
+    }
+
+    /** As {@link #exec(List, Path)} with {@code env} added to the environment. */
+    static Result exec(List<String> command, Path workDir, java.util.Map<String, String> env) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command);
             if (workDir != null) pb.directory(workDir.toFile());
+            pb.environment().putAll(env);
             Process p = pb.start();
             p.getOutputStream().close();
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));

@@ -69,6 +69,32 @@ class ProcessCliIT {
     }
 
     @Test
+    void launcherStartsTheJvmFromTheAotCacheItTrained() throws IOException {
+        assumeLauncherUpToDate();
+        Path aot = Cli.repoRoot().resolve("cli/target/ebpf4j-cli.aot");
+        Cli.Result first = Cli.exec(List.of("./ebpf4j", "version"), Cli.repoRoot());  // trains once per build
+        assertEquals(0, first.exit(), first.toString());
+        assertTrue(Files.isRegularFile(aot), "no AOT cache after the first run: " + first
+                + "\n" + Files.readString(Cli.repoRoot().resolve(".ebpf4j-aot.log")));
+        assertTrue(Files.getLastModifiedTime(aot).compareTo(Files.getLastModifiedTime(jar())) > 0,
+                "the cache is older than the jar it was trained with");
+        String aotLog = Files.readString(Cli.repoRoot().resolve(".ebpf4j-aot.log"));
+        assertTrue(aotLog.contains("training: execsnoop delivered an event"), aotLog);
+
+        var classLoading = java.util.Map.of("EBPF4J_JAVA_OPTIONS", "-Xlog:class+load=info:stderr");
+        Cli.Result cached = Cli.exec(List.of("./ebpf4j", "version"), Cli.repoRoot(), classLoading);
+        assertEquals(first.out(), cached.out(), "JVM logging stays off stdout");
+        assertTrue(cached.err().contains("dev.ebpf4j.cli.Main source: shared objects file"), cached.err());
+        assertFalse(cached.err().contains("training"), "trained once, not again: " + cached.err());
+
+        var without = new java.util.HashMap<>(classLoading);
+        without.put("EBPF4J_AOT", "0");
+        Cli.Result plain = Cli.exec(List.of("./ebpf4j", "version"), Cli.repoRoot(), without);
+        assertEquals(first.out(), plain.out());
+        assertFalse(plain.err().contains("dev.ebpf4j.cli.Main source: shared objects file"), plain.err());
+    }
+
+    @Test
     void theJarCarriesTheToolsBpfObjects() throws IOException {
         assumeLauncherUpToDate();
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar().toFile())) {

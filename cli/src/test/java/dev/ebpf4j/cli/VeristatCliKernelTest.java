@@ -32,11 +32,15 @@ class VeristatCliKernelTest {
     /** Objects libbpf 1.1 refuses to open that ebpf4j loads (core's ObjectOracleKernelTest.DIFFERENCES). */
     static final Map<String, String> OPEN_DIFFERENCES = Map.of(
             "loader_legacy.bpf.o", "libbpf 1.0+ refuses legacy struct bpf_map_def definitions in section \"maps\"",
-            "loader_section_static.bpf.o", "libbpf refuses a static function placed in a program section");
+            "loader_section_static.bpf.o", "libbpf refuses a static function placed in a program section",
+            "loader_arena.bpf.o", "libbpf 1.1 predates BPF_MAP_TYPE_ARENA maps (added in libbpf 1.4)");
     /** Objects whose programs libbpf 1.1 fails to load on their own and ebpf4j loads (the same list's rest). */
     static final Map<String, String> LOAD_DIFFERENCES = Map.of(
             "loader_tcx.bpf.o", "libbpf 1.1 predates the tcx/ingress section name (added in libbpf 1.3)",
-            "loader_tailcalls.bpf.o", "libbpf 1.1 fails (EBADF) filling prog array slots of programs it did not load");
+            "loader_tailcalls.bpf.o", "libbpf 1.1 fails (EBADF) filling prog array slots of programs it did not load",
+            "loader_multi.bpf.o", "libbpf 1.1 predates the uprobe.multi (1.3), uprobe.session and kprobe.session (1.5) "
+                    + "section names",
+            "loader_struct_ops_link.bpf.o", "libbpf 1.1 predates the .struct_ops.link section (added in libbpf 1.2)");
 
     private static List<Path> corpus;
     private static List<Object> rows;
