@@ -65,7 +65,7 @@ class BenchmarkReportTest {
         List<Comparison> r = rows("startup",
                 "BENCH pair=startup case=mini-default side=java metric=first_event_ms value=300 count=1 ok=1",
                 "BENCH pair=startup case=mini-aot side=java metric=first_event_ms value=200 count=1 ok=1",
-                "BENCH pair=startup case=launcher-script side=java metric=ms value=90 count=1 ok=1",
+                "BENCH pair=startup case=training side=java metric=ms value=90 count=1 ok=1",
                 "BENCH pair=startup case=execsnoop side=c metric=first_event_ms value=100 count=1 ok=1");
         assertEquals("execsnoop", r.get(0).baselineCase());
         assertEquals(3.0, r.get(0).ratio(), 1e-9);
