@@ -78,8 +78,11 @@ final class Cli {
             pb.environment().putAll(env);
             Process p = pb.start();
             p.getOutputStream().close();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            // Not the common pool: it may have a single worker, and stdout and stderr must drain at the same time.
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()),
+                    Thread::startVirtualThread);
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()),
+                    Thread::startVirtualThread);
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out: " + command);
