@@ -49,7 +49,7 @@ public final class VmPair {
         String method = name.substring(name.lastIndexOf('.') + 1);
         String cls = name.substring(0, name.lastIndexOf('.'));
         cls = cls.substring(cls.lastIndexOf('.') + 1);
-        String kase = cls.replace("LoopBenchmark", "").toLowerCase(Locale.ROOT);
+        String kase = cls.replaceAll("(Loop)?Benchmark$", "").toLowerCase(Locale.ROOT);
         double opsPerInvocation = r.getParams().getOpsPerInvocation();
         List<BenchLine> out = new ArrayList<>();
         for (BenchmarkResult b : r.getBenchmarkResults()) {

@@ -62,8 +62,12 @@ class BenchmarkSmokeTest {
             assertTrue(l.value() > 0, l.format());
             sides.add(l.kase() + "/" + l.side());
         }
-        Set<String> expected = new TreeSet<>(Set.of("alu/interpreter", "alu/jit", "packet/interpreter", "packet/jit"));
-        if (kernel) expected.addAll(Set.of("alu/kernel", "alu/kernel-own", "packet/kernel", "packet/kernel-own"));
+        Set<String> expected = new TreeSet<>(Set.of("alu/interpreter", "alu/jit", "packet/interpreter", "packet/jit",
+                "parser/interpreter", "parser/jit"));
+        if (kernel) {
+            expected.addAll(Set.of("alu/kernel", "alu/kernel-own", "packet/kernel", "packet/kernel-own",
+                    "parser/kernel", "parser/kernel-own"));
+        }
         assertEquals(expected, sides);
     }
 
