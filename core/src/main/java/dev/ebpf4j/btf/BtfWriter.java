@@ -62,60 +62,60 @@ public final class BtfWriter {
 
     private static void encodeType(BtfType type, Out out, StringTable strings, long limit) {
         long name = strings.add(type.name());
-        switch (type) {
-            case BtfVoid v -> throw new IllegalArgumentException("void is type id 0 and has no record");
-            case BtfInt t -> {
-                header(out, name, BtfKind.INT, 0, false, t.size());
-                out.i32(t.encoding().value() << 24 | t.bitOffset() << 16 | t.bits());
-            }
-            case BtfPtr t -> header(out, name, BtfKind.PTR, 0, false, ref(t.typeId(), limit));
-            case BtfModifier t -> header(out, name, t.kind(), 0, false, ref(t.typeId(), limit));
-            case BtfArray t -> {
-                header(out, name, BtfKind.ARRAY, 0, false, 0);
-                out.i32(ref(t.elementTypeId(), limit)).i32(ref(t.indexTypeId(), limit)).i32(t.length());
-            }
-            case BtfComposite t -> {
-                boolean kflag = t.hasBitfieldMembers();
-                header(out, name, t.kind(), t.members().size(), kflag, t.size());
-                for (BtfMember m : t.members()) {
-                    if (kflag && m.bitOffsetUnsigned() > 0xffffff) {
-                        throw new IllegalArgumentException("member '" + m.name() + "' bit offset " + m.bitOffset()
-                                + " does not fit the 24 bits left beside bitfield sizes");
-                    }
-                    out.i32(strings.add(m.name())).i32(ref(m.typeId(), limit))
-                            .i32(kflag ? m.bitfieldSize() << 24 | m.bitOffset() : m.bitOffset());
+        // An instanceof chain rather than a pattern switch: the switch's bootstrap costs ms at start-up, and
+        // every object load writes BTF. The last branch keeps it exhaustive over the sealed BtfType.
+        if (type instanceof BtfVoid) {
+            throw new IllegalArgumentException("void is type id 0 and has no record");
+        } else if (type instanceof BtfInt t) {
+            header(out, name, BtfKind.INT, 0, false, t.size());
+            out.i32(t.encoding().value() << 24 | t.bitOffset() << 16 | t.bits());
+        } else if (type instanceof BtfPtr t) {
+            header(out, name, BtfKind.PTR, 0, false, ref(t.typeId(), limit));
+        } else if (type instanceof BtfModifier t) {
+            header(out, name, t.kind(), 0, false, ref(t.typeId(), limit));
+        } else if (type instanceof BtfArray t) {
+            header(out, name, BtfKind.ARRAY, 0, false, 0);
+            out.i32(ref(t.elementTypeId(), limit)).i32(ref(t.indexTypeId(), limit)).i32(t.length());
+        } else if (type instanceof BtfComposite t) {
+            boolean kflag = t.hasBitfieldMembers();
+            header(out, name, t.kind(), t.members().size(), kflag, t.size());
+            for (BtfMember m : t.members()) {
+                if (kflag && m.bitOffsetUnsigned() > 0xffffff) {
+                    throw new IllegalArgumentException("member '" + m.name() + "' bit offset " + m.bitOffset()
+                            + " does not fit the 24 bits left beside bitfield sizes");
                 }
+                out.i32(strings.add(m.name())).i32(ref(m.typeId(), limit))
+                        .i32(kflag ? m.bitfieldSize() << 24 | m.bitOffset() : m.bitOffset());
             }
-            case BtfEnum t -> {
-                header(out, name, BtfKind.ENUM, t.values().size(), t.signed(), t.size());
-                for (BtfEnumValue v : t.values()) out.i32(strings.add(v.name())).i32((int) v.value());
+        } else if (type instanceof BtfEnum t) {
+            header(out, name, BtfKind.ENUM, t.values().size(), t.signed(), t.size());
+            for (BtfEnumValue v : t.values()) out.i32(strings.add(v.name())).i32((int) v.value());
+        } else if (type instanceof BtfEnum64 t) {
+            header(out, name, BtfKind.ENUM64, t.values().size(), t.signed(), t.size());
+            for (BtfEnumValue v : t.values()) {
+                out.i32(strings.add(v.name())).i32((int) v.value()).i32((int) (v.value() >>> 32));
             }
-            case BtfEnum64 t -> {
-                header(out, name, BtfKind.ENUM64, t.values().size(), t.signed(), t.size());
-                for (BtfEnumValue v : t.values()) {
-                    out.i32(strings.add(v.name())).i32((int) v.value()).i32((int) (v.value() >>> 32));
-                }
-            }
-            case BtfFwd t -> header(out, name, BtfKind.FWD, 0, t.union(), 0);
-            case BtfFunc t -> header(out, name, BtfKind.FUNC, t.linkage().value(), false, ref(t.typeId(), limit));
-            case BtfFuncProto t -> {
-                header(out, name, BtfKind.FUNC_PROTO, t.vlen(), false, ref(t.returnTypeId(), limit));
-                for (BtfParam p : t.params()) out.i32(strings.add(p.name())).i32(ref(p.typeId(), limit));
-                if (t.variadic()) out.i32(0).i32(0);
-            }
-            case BtfVar t -> {
-                header(out, name, BtfKind.VAR, 0, false, ref(t.typeId(), limit));
-                out.i32(t.linkage().value());
-            }
-            case BtfDatasec t -> {
-                header(out, name, BtfKind.DATASEC, t.vars().size(), false, t.size());
-                for (BtfVarSecinfo v : t.vars()) out.i32(ref(v.typeId(), limit)).i32(v.offset()).i32(v.size());
-            }
-            case BtfFloat t -> header(out, name, BtfKind.FLOAT, 0, false, t.size());
-            case BtfDeclTag t -> {
-                header(out, name, BtfKind.DECL_TAG, 0, false, ref(t.typeId(), limit));
-                out.i32(t.componentIndex());
-            }
+        } else if (type instanceof BtfFwd t) {
+            header(out, name, BtfKind.FWD, 0, t.union(), 0);
+        } else if (type instanceof BtfFunc t) {
+            header(out, name, BtfKind.FUNC, t.linkage().value(), false, ref(t.typeId(), limit));
+        } else if (type instanceof BtfFuncProto t) {
+            header(out, name, BtfKind.FUNC_PROTO, t.vlen(), false, ref(t.returnTypeId(), limit));
+            for (BtfParam p : t.params()) out.i32(strings.add(p.name())).i32(ref(p.typeId(), limit));
+            if (t.variadic()) out.i32(0).i32(0);
+        } else if (type instanceof BtfVar t) {
+            header(out, name, BtfKind.VAR, 0, false, ref(t.typeId(), limit));
+            out.i32(t.linkage().value());
+        } else if (type instanceof BtfDatasec t) {
+            header(out, name, BtfKind.DATASEC, t.vars().size(), false, t.size());
+            for (BtfVarSecinfo v : t.vars()) out.i32(ref(v.typeId(), limit)).i32(v.offset()).i32(v.size());
+        } else if (type instanceof BtfFloat t) {
+            header(out, name, BtfKind.FLOAT, 0, false, t.size());
+        } else if (type instanceof BtfDeclTag t) {
+            header(out, name, BtfKind.DECL_TAG, 0, false, ref(t.typeId(), limit));
+            out.i32(t.componentIndex());
+        } else {
+            throw new IllegalStateException("unhandled BTF type " + type.getClass().getSimpleName());
         }
     }
 

@@ -370,10 +370,13 @@ public final class ElfFile {
     }
 
     private void checkOwn(ElfSection section) {
-        if (section.index() < 0 || section.index() >= sections.size() || !sections.get(section.index())
-                .equals(section)) {
-            throw new IllegalArgumentException(section.describe() + " does not belong to " + name);
-        }
+        if (section.index() < 0 || section.index() >= sections.size()) throw notOurs(section);
+        ElfSection own = sections.get(section.index());
+        if (own != section && !own.equals(section)) throw notOurs(section);  // identity first: cheaper at start-up
+    }
+
+    private IllegalArgumentException notOurs(ElfSection section) {
+        return new IllegalArgumentException(section.describe() + " does not belong to " + name);
     }
 
     @Override

@@ -53,7 +53,11 @@ final class RelocationCalculator {
         }
         int count = candidates.size();
         if (chosen == null) return new Outcome(calculate(local, null), count, null);
-        candidates.retainAll(matching);
+        // the matching ones, in order (not retainAll: its equals() calls would bootstrap the record's methods)
+        if (matching.size() != count) {
+            candidates.clear();
+            candidates.addAll(matching);
+        }
         return new Outcome(chosen, count, first);
     }
 

@@ -14,7 +14,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -143,8 +143,6 @@ public final class SubprogramLinker {
         Deque<Frame> stack = new ArrayDeque<>();
         stack.push(new Frame(entry, entry.startIndex()));
         state.put(entry, 1);
-        LinkedHashMap<FunctionSymbol, Boolean> path = new LinkedHashMap<>();
-        path.put(entry, true);
         while (!stack.isEmpty()) {
             Frame top = stack.peek();
             CodeSection code = table.section(top.function.sectionIndex());
@@ -158,7 +156,8 @@ public final class SubprogramLinker {
                 if (s != null && s == 1) {
                     List<String> names = new ArrayList<>();
                     boolean in = false;
-                    for (FunctionSymbol f : path.keySet()) {
+                    for (Iterator<Frame> path = stack.descendingIterator(); path.hasNext(); ) {  // entry first
+                        FunctionSymbol f = path.next().function;
                         if (f == callee) in = true;
                         if (in) names.add(f.name());
                     }
@@ -168,7 +167,6 @@ public final class SubprogramLinker {
                 }
                 if (s == null) {
                     state.put(callee, 1);
-                    path.put(callee, true);
                     stack.push(new Frame(callee, callee.startIndex()));
                     descended = true;
                     break;
@@ -176,7 +174,6 @@ public final class SubprogramLinker {
             }
             if (!descended) {
                 state.put(top.function, 2);
-                path.remove(top.function);
                 stack.pop();
             }
         }
