@@ -68,15 +68,6 @@ public final class Libc {
                 Linker.Option.firstVariadicArg(1));
     }
 
-    private static final class CloseDowncall {
-        static final MethodHandle HANDLE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
-    private static final class OpenDowncall {
-        static final MethodHandle HANDLE = downcall("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    }
-
     private static final class ReadDowncall {
         static final MethodHandle HANDLE = downcall("read",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
@@ -92,25 +83,6 @@ public final class Libc {
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     }
 
-    private static final class MunmapDowncall {
-        static final MethodHandle HANDLE = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class IoctlDowncall {
-        static final MethodHandle HANDLE = downcall("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    }
-
-    private static final class EpollCreate1Downcall {
-        static final MethodHandle HANDLE = downcall("epoll_create1",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
-    private static final class EpollCtlDowncall {
-        static final MethodHandle HANDLE = downcall("epoll_ctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    }
-
     private static final class EpollWaitDowncall {
         static final MethodHandle HANDLE = downcall("epoll_wait",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
@@ -118,10 +90,6 @@ public final class Libc {
 
     private static final class SignalDowncall {
         static final MethodHandle HANDLE = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
-    }
-
-    private static final class EventfdDowncall {
-        static final MethodHandle HANDLE = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
     private static final class SocketDowncall {
@@ -191,11 +159,6 @@ public final class Libc {
         static final MethodHandle HANDLE = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
-    private static final class DupCloexecDowncall {
-        static final MethodHandle HANDLE = downcall("fcntl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    }
-
     private static final class ClockGettimeDowncall {
         static final MethodHandle HANDLE = downcall("clock_gettime",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -211,6 +174,26 @@ public final class Libc {
         return new IllegalStateException("native call failed", t);
     }
 
+    private static final SyscallNumbers.Io IO = SyscallNumbers.current().io();
+    private static final int AT_FDCWD = -100;
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
+    /**
+     * A call of up to four arguments through {@link #syscall} (see {@link SyscallNumbers.Io} for why). Only calls
+     * whose pointer arguments the caller holds for the call's duration go this way (a path in the caller's scratch,
+     * a buffer under the caller's lock): a raw address does not keep its segment's arena alive as a downcall's
+     * {@code ADDRESS} parameter does, so read, write and epoll_wait keep their own downcalls.
+     */
+    private static long io(long nr, long a1, long a2, long a3, long a4) {
+        return syscall(nr, a1, a2, a3, a4, 0);
+    }
+
+    /** The address of a native segment, refusing heap segments as the linker does for {@code ADDRESS}. */
+    private static long pointer(MemorySegment segment) {
+        if (!segment.isNative()) throw new IllegalArgumentException("a heap segment cannot be passed to the kernel");
+        return segment.address();
+    }
+
     /** {@code syscall(nr, a1..a5)}: returns the result, or -1 with errno set. */
     public static long syscall(long nr, long a1, long a2, long a3, long a4, long a5) {
         try {
@@ -221,19 +204,11 @@ public final class Libc {
     }
 
     public static int close(int fd) {
-        try {
-            return (int) CloseDowncall.HANDLE.invokeExact(state(), fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.close(), fd, 0, 0, 0);
     }
 
     public static int open(MemorySegment path, int flags, int mode) {
-        try {
-            return (int) OpenDowncall.HANDLE.invokeExact(state(), path, flags, mode);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.openat(), AT_FDCWD, pointer(path), flags, mode);
     }
 
     public static long read(int fd, MemorySegment buf, long count) {
@@ -261,35 +236,19 @@ public final class Libc {
     }
 
     public static int munmap(MemorySegment addr, long length) {
-        try {
-            return (int) MunmapDowncall.HANDLE.invokeExact(state(), addr, length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.munmap(), addr.address(), length, 0, 0);
     }
 
     public static int ioctl(int fd, long request, long arg) {
-        try {
-            return (int) IoctlDowncall.HANDLE.invokeExact(state(), fd, request, arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.ioctl(), fd, request, arg, 0);
     }
 
     public static int epollCreate1(int flags) {
-        try {
-            return (int) EpollCreate1Downcall.HANDLE.invokeExact(state(), flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.epollCreate1(), flags, 0, 0, 0);
     }
 
     public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
-        try {
-            return (int) EpollCtlDowncall.HANDLE.invokeExact(state(), epfd, op, fd, event);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.epollCtl(), epfd, op, fd, pointer(event));
     }
 
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
@@ -301,11 +260,7 @@ public final class Libc {
     }
 
     public static int eventfd(int initval, int flags) {
-        try {
-            return (int) EventfdDowncall.HANDLE.invokeExact(state(), initval, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.eventfd2(), initval, flags, 0, 0);
     }
 
     public static int socket(int domain, int type, int protocol) {
@@ -430,11 +385,7 @@ public final class Libc {
 
     /** {@code fcntl(fd, F_DUPFD_CLOEXEC, 3)}: a close-on-exec duplicate of {@code fd}. */
     public static int dupCloexec(int fd) {
-        try {
-            return (int) DupCloexecDowncall.HANDLE.invokeExact(state(), fd, 1030, 3);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) io(IO.fcntl(), fd, F_DUPFD_CLOEXEC, 3, 0);
     }
 
     /** {@code clock_gettime(clockId, ts)}: fills a {@code struct timespec} (two longs); 0 or -1 with errno set. */
