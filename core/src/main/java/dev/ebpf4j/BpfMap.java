@@ -1,16 +1,12 @@
 package dev.ebpf4j;
 
 import dev.ebpf4j.internal.MapCreator;
-import dev.ebpf4j.internal.PageSize;
 import dev.ebpf4j.internal.sys.Bpf;
 import dev.ebpf4j.internal.sys.BpfAttr;
 import dev.ebpf4j.internal.sys.BpfCommand;
 import dev.ebpf4j.internal.sys.CallScratch;
-import dev.ebpf4j.internal.sys.Capabilities;
 import dev.ebpf4j.internal.sys.Cpus;
 import dev.ebpf4j.internal.sys.Fd;
-import dev.ebpf4j.internal.sys.FdInfo;
-import dev.ebpf4j.internal.sys.Libc;
 import dev.ebpf4j.internal.sys.NativeArgs;
 import dev.ebpf4j.internal.sys.ObjectIds;
 import dev.ebpf4j.internal.sys.ObjectPins;
@@ -62,8 +58,9 @@ public final class BpfMap implements AutoCloseable {
     private final String what;
     private volatile int id;
     private volatile long mapExtra;
-    private Arena mappings;
-    private MemorySegment arenaMapping;
+    private final MapArguments args;
+    private final MapBatches batches;
+    private final MapMemory memory;
 
     private BpfMap(Fd fd, String name, int typeNumber, int keySize, int valueSize, int maxEntries, int flags, int id) {
         this.fd = fd;
@@ -78,6 +75,9 @@ public final class BpfMap implements AutoCloseable {
         this.what = "map '" + name + "' (" + MapType.describe(typeNumber) + ")";
         this.id = id;
         fd.describeAs(what);
+        this.args = new MapArguments(this);
+        this.batches = new MapBatches(this, args);
+        this.memory = new MapMemory(this);
     }
 
     // ---- creation and opening ---------------------------------------------------------------------------------
@@ -222,11 +222,11 @@ public final class BpfMap implements AutoCloseable {
 
     /** As {@link #lookup(MemorySegment, MemorySegment)} with flags (e.g. {@link UpdateMode#F_LOCK}). */
     public boolean lookup(MemorySegment key, MemorySegment value, long lookupFlags) {
-        checkKey(key);
-        checkValue(value);
+        args.checkKey(key);
+        args.checkValue(value);
         long r = elem(BpfCommand.MAP_LOOKUP_ELEM, key, value, true, lookupFlags);
         if (r == -ENOENT) return false;
-        if (r < 0) throw fail(BpfCommand.MAP_LOOKUP_ELEM, r, "looking up a key in");
+        if (r < 0) throw args.fail(BpfCommand.MAP_LOOKUP_ELEM, r, "looking up a key in");
         NativeArgs.copyBack(value, NativeArgs.VALUE, valueBufferSize);
         return true;
     }
@@ -238,28 +238,28 @@ public final class BpfMap implements AutoCloseable {
 
     /** Writes {@code value} for {@code key} with raw flags ({@link UpdateMode#flag()} | {@link UpdateMode#F_LOCK}). */
     public void update(MemorySegment key, MemorySegment value, long updateFlags) {
-        checkKey(key);
-        checkValue(value);
+        args.checkKey(key);
+        args.checkValue(value);
         long r = elem(BpfCommand.MAP_UPDATE_ELEM, key, value, false, updateFlags);
-        if (r < 0) throw fail(BpfCommand.MAP_UPDATE_ELEM, r, "updating");
+        if (r < 0) throw args.fail(BpfCommand.MAP_UPDATE_ELEM, r, "updating");
     }
 
     /** Deletes {@code key}; false when it was absent. */
     public boolean delete(MemorySegment key) {
-        checkKey(key);
+        args.checkKey(key);
         long r = elem(BpfCommand.MAP_DELETE_ELEM, key, null, false, 0);
         if (r == -ENOENT) return false;
-        if (r < 0) throw fail(BpfCommand.MAP_DELETE_ELEM, r, "deleting a key from");
+        if (r < 0) throw args.fail(BpfCommand.MAP_DELETE_ELEM, r, "deleting a key from");
         return true;
     }
 
     /** Reads and deletes {@code key} atomically; false when absent. */
     public boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
-        checkKey(key);
-        checkValue(value);
+        args.checkKey(key);
+        args.checkValue(value);
         long r = elem(BpfCommand.MAP_LOOKUP_AND_DELETE_ELEM, key, value, true, 0);
         if (r == -ENOENT) return false;
-        if (r < 0) throw fail(BpfCommand.MAP_LOOKUP_AND_DELETE_ELEM, r, "looking up and deleting a key in");
+        if (r < 0) throw args.fail(BpfCommand.MAP_LOOKUP_AND_DELETE_ELEM, r, "looking up and deleting a key in");
         NativeArgs.copyBack(value, NativeArgs.VALUE, valueBufferSize);
         return true;
     }
@@ -269,8 +269,8 @@ public final class BpfMap implements AutoCloseable {
      * there is none.
      */
     public boolean nextKey(MemorySegment key, MemorySegment nextKey) {
-        if (key != null) checkKey(key);
-        checkSegment(nextKey, keySize, "next key");
+        if (key != null) args.checkKey(key);
+        args.checkSegment(nextKey, keySize, "next key");
         MemorySegment a = CallScratch.get().attr(BpfAttr.ELEM_SIZE);
         a.set(JAVA_INT, BpfAttr.ELEM_MAP_FD, fd.get());
         a.set(JAVA_LONG, BpfAttr.ELEM_KEY, key == null ? 0 : NativeArgs.in(key, NativeArgs.KEY, keySize));
@@ -279,7 +279,7 @@ public final class BpfMap implements AutoCloseable {
         Reference.reachabilityFence(key);
         Reference.reachabilityFence(nextKey);
         if (r == -ENOENT) return false;
-        if (r < 0) throw fail(BpfCommand.MAP_GET_NEXT_KEY, r, "iterating keys of");
+        if (r < 0) throw args.fail(BpfCommand.MAP_GET_NEXT_KEY, r, "iterating keys of");
         NativeArgs.copyBack(nextKey, NativeArgs.EXTRA, keySize);
         return true;
     }
@@ -304,7 +304,7 @@ public final class BpfMap implements AutoCloseable {
     /** The value of {@code key}, or empty when absent. */
     public Optional<byte[]> lookup(byte[] key) {
         byte[] value = new byte[valueBufferSize];
-        return lookup(MemorySegment.ofArray(checkKey(key)), MemorySegment.ofArray(value))
+        return lookup(MemorySegment.ofArray(args.checkKey(key)), MemorySegment.ofArray(value))
                 ? Optional.of(value) : Optional.empty();
     }
 
@@ -315,94 +315,74 @@ public final class BpfMap implements AutoCloseable {
 
     /** Writes {@code key}'s value per {@code mode}. */
     public void update(byte[] key, byte[] value, UpdateMode mode) {
-        update(MemorySegment.ofArray(checkKey(key)), MemorySegment.ofArray(checkValue(value)), mode);
+        update(MemorySegment.ofArray(args.checkKey(key)), MemorySegment.ofArray(args.checkValue(value)), mode);
     }
 
     /** Deletes {@code key}; false when absent. */
     public boolean delete(byte[] key) {
-        return delete(MemorySegment.ofArray(checkKey(key)));
+        return delete(MemorySegment.ofArray(args.checkKey(key)));
     }
 
     /** Reads and deletes {@code key}; empty when absent. */
     public Optional<byte[]> lookupAndDelete(byte[] key) {
         byte[] value = new byte[valueBufferSize];
-        return lookupAndDelete(MemorySegment.ofArray(checkKey(key)), MemorySegment.ofArray(value))
+        return lookupAndDelete(MemorySegment.ofArray(args.checkKey(key)), MemorySegment.ofArray(value))
                 ? Optional.of(value) : Optional.empty();
     }
 
     /** The key after {@code key} (the first key when null), or null at the end. */
     public byte[] nextKey(byte[] key) {
         byte[] next = new byte[keySize];
-        return nextKey(key == null ? null : MemorySegment.ofArray(checkKey(key)), MemorySegment.ofArray(next))
+        return nextKey(key == null ? null : MemorySegment.ofArray(args.checkKey(key)), MemorySegment.ofArray(next))
                 ? next : null;
     }
 
     /** The per-CPU values of {@code key} (one array of {@link #valueSize()} bytes per possible CPU), or empty. */
     public Optional<List<byte[]>> lookupPerCpu(byte[] key) {
-        requirePerCpu();
+        args.requirePerCpu();
         return lookup(key).map(this::splitPerCpu);
     }
 
     /** Writes one value per possible CPU for {@code key}. */
     public void updatePerCpu(byte[] key, List<byte[]> values, UpdateMode mode) {
-        requirePerCpu();
+        args.requirePerCpu();
         update(key, joinPerCpu(values), mode);
     }
 
     /** Splits a per-CPU value buffer into one array per possible CPU. */
     public List<byte[]> splitPerCpu(byte[] buffer) {
-        requirePerCpu();
-        int stride = roundUp8(valueSize);
-        List<byte[]> out = new ArrayList<>(buffer.length / stride);
-        for (int off = 0; off + stride <= buffer.length; off += stride) {
-            out.add(java.util.Arrays.copyOfRange(buffer, off, off + valueSize));
-        }
-        return out;
+        args.requirePerCpu();
+        return PerCpuValues.split(buffer, valueSize);
     }
 
     /** Joins one value per possible CPU into the buffer layout the kernel expects. */
     public byte[] joinPerCpu(List<byte[]> values) {
-        requirePerCpu();
-        int cpus = Cpus.possibleCount();
-        if (values.size() != cpus) {
-            throw new BpfArgumentException(what + ": per-CPU update needs " + cpus + " values (one per possible CPU), got "
-                    + values.size());
-        }
-        int stride = roundUp8(valueSize);
-        byte[] buffer = new byte[valueBufferSize];
-        for (int i = 0; i < cpus; i++) {
-            byte[] v = values.get(i);
-            if (v.length != valueSize) {
-                throw new BpfArgumentException(what + ": per-CPU value " + i + " is " + v.length + " bytes, values are "
-                        + valueSize + " bytes");
-            }
-            System.arraycopy(v, 0, buffer, i * stride, valueSize);
-        }
-        return buffer;
+        args.requirePerCpu();
+        return PerCpuValues.join(values, valueSize, valueBufferSize, what);
     }
 
     // ---- queue, stack, bloom filter ----------------------------------------------------------------------------
 
     /** Pushes {@code value} onto a queue or stack, or adds it to a bloom filter. */
     public void push(MemorySegment value, UpdateMode mode) {
-        requireKeyless("push");
-        checkValue(value);
+        args.requireKeyless("push");
+        args.checkValue(value);
         long r = elem(BpfCommand.MAP_UPDATE_ELEM, null, value, false, mode.flag());
-        if (r < 0) throw fail(BpfCommand.MAP_UPDATE_ELEM, r, "pushing a value onto");
+        if (r < 0) throw args.fail(BpfCommand.MAP_UPDATE_ELEM, r, "pushing a value onto");
     }
 
     /** Pushes {@code value} onto a queue or stack (failing when full), or adds it to a bloom filter. */
     public void push(byte[] value) {
-        push(MemorySegment.ofArray(checkValue(value)), UpdateMode.ANY);
+        push(MemorySegment.ofArray(args.checkValue(value)), UpdateMode.ANY);
     }
 
     /** Removes the head of a queue or top of a stack into {@code value}; false when empty. */
     public boolean pop(MemorySegment value) {
-        requireKeyless("pop");
-        checkValue(value);
+        args.requireKeyless("pop");
+        args.checkValue(value);
         long r = elem(BpfCommand.MAP_LOOKUP_AND_DELETE_ELEM, null, value, true, 0);
         if (r == -ENOENT) return false;
-        if (r < 0) throw fail(BpfCommand.MAP_LOOKUP_AND_DELETE_ELEM, r, "popping from");
+        if (r < 0) throw args.fail(BpfCommand.MAP_LOOKUP_AND_DELETE_ELEM, r, "popping from");
         NativeArgs.copyBack(value, NativeArgs.VALUE, valueBufferSize);
         return true;
     }
@@ -415,12 +395,12 @@ public final class BpfMap implements AutoCloseable {
 
     /** Reads the head/top without removing it; empty when empty. */
     public Optional<byte[]> peek() {
-        requireKeyless("peek");
+        args.requireKeyless("peek");
         byte[] v = new byte[valueBufferSize];
         MemorySegment seg = MemorySegment.ofArray(v);
         long r = elem(BpfCommand.MAP_LOOKUP_ELEM, null, seg, true, 0);
         if (r == -ENOENT) return Optional.empty();
-        if (r < 0) throw fail(BpfCommand.MAP_LOOKUP_ELEM, r, "peeking into");
+        if (r < 0) throw args.fail(BpfCommand.MAP_LOOKUP_ELEM, r, "peeking into");
         NativeArgs.copyBack(seg, NativeArgs.VALUE, valueBufferSize);
         return Optional.of(v);
     }
@@ -428,10 +408,10 @@ public final class BpfMap implements AutoCloseable {
     /** For a bloom filter: true when {@code value} may be present, false when it is certainly absent. */
     public boolean mayContain(byte[] value) {
         if (type != MapType.BLOOM_FILTER) throw new BpfArgumentException(what + " is not a bloom filter");
-        MemorySegment seg = MemorySegment.ofArray(checkValue(value));
+        MemorySegment seg = MemorySegment.ofArray(args.checkValue(value));
         long r = elem(BpfCommand.MAP_LOOKUP_ELEM, null, seg, false, 0);
         if (r == -ENOENT) return false;
-        if (r < 0) throw fail(BpfCommand.MAP_LOOKUP_ELEM, r, "querying");
+        if (r < 0) throw args.fail(BpfCommand.MAP_LOOKUP_ELEM, r, "querying");
         return true;
     }
 
@@ -449,7 +429,7 @@ public final class BpfMap implements AutoCloseable {
      * visiting far more entries than it can hold.
      */
     public void forEach(EntryVisitor visitor) {
-        requireKeyed("iterate");
+        args.requireKeyed("iterate");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cur = arena.allocate(Math.max(1, keySize), 8);
             MemorySegment next = arena.allocate(Math.max(1, keySize), 8);
@@ -487,7 +467,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Iterates keys lazily. */
     public Iterator<byte[]> keyIterator() {
-        requireKeyed("iterate");
+        args.requireKeyed("iterate");
         return new Iterator<>() {
             private byte[] current;
             private byte[] pending = nextKey((byte[]) null);
@@ -520,93 +500,22 @@ public final class BpfMap implements AutoCloseable {
      * cursor. {@link MapBatchCursor#isDone()} turns true once the map is exhausted.
      */
     public int lookupBatch(MapBatchCursor cursor, MemorySegment keys, MemorySegment values, int maxCount) {
-        return batchRead(BpfCommand.MAP_LOOKUP_BATCH, cursor, keys, values, maxCount);
+        return batches.read(BpfCommand.MAP_LOOKUP_BATCH, cursor, keys, values, maxCount);
     }
 
     /** As {@link #lookupBatch} but deletes what it returns. */
     public int lookupAndDeleteBatch(MapBatchCursor cursor, MemorySegment keys, MemorySegment values, int maxCount) {
-        return batchRead(BpfCommand.MAP_LOOKUP_AND_DELETE_BATCH, cursor, keys, values, maxCount);
+        return batches.read(BpfCommand.MAP_LOOKUP_AND_DELETE_BATCH, cursor, keys, values, maxCount);
     }
 
     /** Writes {@code count} entries; returns how many the kernel wrote. */
     public int updateBatch(MemorySegment keys, MemorySegment values, int count, UpdateMode mode) {
-        requireKeyed("batch update");
-        checkBatch(keys, values, count);
-        MemorySegment a = batchAttr(keys, values, count, mode.flag());
-        a.set(JAVA_LONG, BpfAttr.BATCH_KEYS, NativeArgs.in(keys, NativeArgs.KEY, (long) count * keySize));
-        a.set(JAVA_LONG, BpfAttr.BATCH_VALUES, NativeArgs.in(values, NativeArgs.VALUE, (long) count * valueBufferSize));
-        long r = Bpf.call(BpfCommand.MAP_UPDATE_BATCH, a, BpfAttr.BATCH_SIZE);
-        Reference.reachabilityFence(keys);
-        Reference.reachabilityFence(values);
-        if (r < 0) throw batchFail(BpfCommand.MAP_UPDATE_BATCH, r, "batch-updating");
-        return a.get(JAVA_INT, BpfAttr.BATCH_COUNT);
+        return batches.update(keys, values, count, mode);
     }
 
     /** Deletes {@code count} keys; returns how many were deleted. */
     public int deleteBatch(MemorySegment keys, int count) {
-        requireKeyed("batch delete");
-        checkBatch(keys, null, count);
-        MemorySegment a = batchAttr(keys, null, count, 0);
-        a.set(JAVA_LONG, BpfAttr.BATCH_KEYS, NativeArgs.in(keys, NativeArgs.KEY, (long) count * keySize));
-        long r = Bpf.call(BpfCommand.MAP_DELETE_BATCH, a, BpfAttr.BATCH_SIZE);
-        Reference.reachabilityFence(keys);
-        int done = a.get(JAVA_INT, BpfAttr.BATCH_COUNT);
-        if (r < 0 && r != -ENOENT) throw batchFail(BpfCommand.MAP_DELETE_BATCH, r, "batch-deleting from");
-        return done;
-    }
-
-    private int batchRead(BpfCommand cmd, MapBatchCursor cursor, MemorySegment keys, MemorySegment values,
-                          int maxCount) {
-        requireKeyed("batch lookup");
-        checkBatch(keys, values, maxCount);
-        if (cursor.isDone()) return 0;
-        MemorySegment a = batchAttr(keys, values, maxCount, 0);
-        a.set(JAVA_LONG, BpfAttr.BATCH_IN_BATCH, cursor.started() ? cursor.in().address() : 0);
-        a.set(JAVA_LONG, BpfAttr.BATCH_OUT_BATCH, cursor.out().address());
-        a.set(JAVA_LONG, BpfAttr.BATCH_KEYS, NativeArgs.out(keys, NativeArgs.KEY, (long) maxCount * keySize));
-        a.set(JAVA_LONG, BpfAttr.BATCH_VALUES, NativeArgs.out(values, NativeArgs.VALUE,
-                (long) maxCount * valueBufferSize));
-        long r = Bpf.call(cmd, a, BpfAttr.BATCH_SIZE);
-        Reference.reachabilityFence(keys);
-        Reference.reachabilityFence(values);
-        int n = a.get(JAVA_INT, BpfAttr.BATCH_COUNT);
-        if (r < 0 && r != -ENOENT) throw batchFail(cmd, r, "batch-reading");
-        NativeArgs.copyBack(keys, NativeArgs.KEY, (long) n * keySize);
-        NativeArgs.copyBack(values, NativeArgs.VALUE, (long) n * valueBufferSize);
-        cursor.advance(r == -ENOENT);
-        return n;
-    }
-
-    private MemorySegment batchAttr(MemorySegment keys, MemorySegment values, int count, long elemFlags) {
-        MemorySegment a = CallScratch.get().attr(BpfAttr.BATCH_SIZE);
-        a.set(JAVA_INT, BpfAttr.BATCH_MAP_FD, fd.get());
-        a.set(JAVA_INT, BpfAttr.BATCH_COUNT, count);
-        a.set(JAVA_LONG, BpfAttr.BATCH_ELEM_FLAGS, elemFlags);
-        return a;
-    }
-
-    private void checkBatch(MemorySegment keys, MemorySegment values, int count) {
-        if (count <= 0) throw new BpfArgumentException(what + ": batch count must be positive, got " + count);
-        checkSegment(keys, (long) count * keySize, "batch keys buffer (" + count + " keys)");
-        if (values != null) checkSegment(values, (long) count * valueBufferSize, "batch values buffer (" + count + " values)");
-    }
-
-    private BpfException batchFail(BpfCommand cmd, long r, String doing) {
-        int errno = (int) -r;
-        if (errno == Errno.ENOTSUPP.number() || errno == Errno.EOPNOTSUPP.number()
-                || (errno == Errno.EINVAL.number() && !supportsBatch())) {
-            return new NotSupportedException("batch operations on " + MapType.describe(typeNumber) + " maps", "5.6",
-                    cmd.cName() + " is not implemented for this map type; iterate with forEach instead", errno);
-        }
-        return fail(cmd, r, doing);
-    }
-
-    private boolean supportsBatch() {
-        return switch (type) {
-            case HASH, PERCPU_HASH, LRU_HASH, LRU_PERCPU_HASH, ARRAY, PERCPU_ARRAY, HASH_OF_MAPS, ARRAY_OF_MAPS,
-                 LPM_TRIE -> true;
-            default -> false;
-        };
+        return batches.delete(keys, count);
     }
 
     // ---- whole-map operations -----------------------------------------------------------------------------------
@@ -627,46 +536,8 @@ public final class BpfMap implements AutoCloseable {
      * programs' arena pointers point, so every call returns the same segment. An arena created with an address hint
      * ({@link MapSpec#mapExtra()}) is mapped exactly there (failing rather than replacing another mapping).
      */
-    public synchronized MemorySegment memory() {
-        if ((flags & MapFlags.MMAPABLE) == 0) {
-            throw new BpfArgumentException(what + " was not created with MapFlags.MMAPABLE, so it cannot be mapped");
-        }
-        if (type == MapType.ARENA && arenaMapping != null) return arenaMapping;
-        long size = type == MapType.ARENA ? (long) maxEntries * PageSize.get()
-                : PageSize.roundUp((long) roundUp8(valueSize) * maxEntries);
-        boolean writable = (flags & MapFlags.RDONLY) == 0;
-        long hint = type == MapType.ARENA ? mapExtra : 0;
-        MemorySegment m = tryMap(size, writable, hint);
-        if (m == null && writable) {
-            writable = false;
-            m = tryMap(size, false, hint);
-        }
-        if (m == null) {
-            throw dev.ebpf4j.internal.sys.SysErrors.of("mmap of " + what
-                    + (hint != 0 ? " at its address hint 0x" + Long.toHexString(hint) : ""), CallScratch.get().errno());
-        }
-        if (hint != 0 && m.address() != hint) {
-            Libc.munmap(m, size);
-            throw new BpfException("mmap of " + what + " placed it at 0x" + Long.toHexString(m.address())
-                    + ", not at its address hint 0x" + Long.toHexString(hint) + " (the kernel ignored "
-                    + "MAP_FIXED_NOREPLACE)");
-        }
-        if (mappings == null) mappings = Arena.ofShared();
-        long addr = m.address();
-        long len = size;
-        long dataSize = type == MapType.ARENA ? size : (long) roundUp8(valueSize) * maxEntries;
-        MemorySegment whole = m.reinterpret(len, mappings, seg -> Libc.munmap(MemorySegment.ofAddress(addr), len));
-        MemorySegment view = whole.asSlice(0, dataSize);
-        MemorySegment result = writable ? view : view.asReadOnly();
-        if (type == MapType.ARENA) arenaMapping = result;
-        return result;
-    }
-
-    private MemorySegment tryMap(long size, boolean writable, long hint) {
-        int prot = Libc.PROT_READ | (writable ? Libc.PROT_WRITE : 0);
-        int mapFlags = Libc.MAP_SHARED | (hint != 0 ? Libc.MAP_FIXED_NOREPLACE : 0);
-        MemorySegment m = Libc.mmap(MemorySegment.ofAddress(hint), size, prot, mapFlags, fd.get(), 0);
-        return m.address() == -1L ? null : m;
+    public MemorySegment memory() {
+        return memory.map();
     }
 
     /** Pins the map at {@code path} on bpffs. */
@@ -682,11 +553,7 @@ public final class BpfMap implements AutoCloseable {
     /** Closes the fd and unmaps any {@link #memory()} segments; the kernel frees the map when nothing else uses it. */
     @Override
     public synchronized void close() {
-        if (mappings != null) {
-            mappings.close();
-            mappings = null;
-        }
-        arenaMapping = null;
+        memory.close();
         fd.close();
     }
 
@@ -700,89 +567,14 @@ public final class BpfMap implements AutoCloseable {
         return what + (fd.isClosed() ? " [closed]" : " fd " + fd.get());
     }
 
-    // ---- checks ----------------------------------------------------------------------------------------------------
-
-    private void checkKey(MemorySegment key) {
-        checkSegment(key, keySize, "key");
+    /** "map 'name' (type)", the subject of this map's error messages. */
+    String what() {
+        return what;
     }
 
-    private void checkValue(MemorySegment value) {
-        checkSegment(value, valueBufferSize, "value");
-    }
-
-    private void checkSegment(MemorySegment seg, long need, String role) {
-        if (seg.byteSize() < need) {
-            throw new BpfArgumentException(what + ": " + role + " buffer is " + seg.byteSize() + " bytes, needs " + need
-                    + sizeHint(role));
-        }
-    }
-
-    private byte[] checkKey(byte[] key) {
-        if (key.length != keySize) {
-            throw new BpfArgumentException(what + ": key is " + key.length + " bytes, the map's keys are " + keySize
-                    + " bytes");
-        }
-        return key;
-    }
-
-    private byte[] checkValue(byte[] value) {
-        if (value.length != valueBufferSize) {
-            throw new BpfArgumentException(what + ": value is " + value.length + " bytes, the map's values are "
-                    + valueBufferSize + " bytes" + sizeHint("value"));
-        }
-        return value;
-    }
-
-    private String sizeHint(String role) {
-        return type.isPerCpu() && role.contains("value")
-                ? " (per-CPU: " + roundUp8(valueSize) + " bytes × " + Cpus.possibleCount() + " possible CPUs)" : "";
-    }
-
-    private void requirePerCpu() {
-        if (!type.isPerCpu()) throw new BpfArgumentException(what + " is not a per-CPU map");
-    }
-
-    private void requireKeyless(String op) {
-        if (keySize != 0) {
-            throw new BpfArgumentException(what + ": " + op + " is for queue, stack and bloom filter maps (keyless)");
-        }
-    }
-
-    private void requireKeyed(String op) {
-        if (keySize == 0) throw new BpfArgumentException(what + " has no keys, so it cannot " + op);
-    }
-
-    private BpfException fail(BpfCommand cmd, long r, String doing) {
-        int errno = (int) -r;
-        if (errno == Errno.EPERM.number() && writes(cmd) && isFrozen()) {
-            return new BpfException(what + " is frozen: user space can no longer write to it (bpf(" + cmd.cName()
-                    + ") failed with EPERM while " + doing + " it; a map is frozen with BpfMap.freeze() or "
-                    + "'map freeze', or by its loader for read-only data)", errno);
-        }
-        String hint = switch (Errno.of(errno)) {
-            case EEXIST -> " (the key exists and UpdateMode.NO_EXIST was asked)";
-            case E2BIG -> " (the map is full: max entries " + maxEntries + ")";
-            case ENOSPC -> " (no space left: the map is full)";
-            case EPERM, EACCES -> "";
-            case EINVAL -> type.takesFdValues() ? " (values of this map type are file descriptors)" : "";
-            default -> "";
-        };
-        BpfException e = Bpf.error(cmd, errno, doing + " " + what, Capabilities.CAP_BPF);
-        return hint.isEmpty() ? e : new BpfException(e.getMessage() + hint, errno);
-    }
-
-    /** The commands that change entries, which a frozen map refuses with EPERM. */
-    private static boolean writes(BpfCommand cmd) {
-        return switch (cmd) {
-            case MAP_UPDATE_ELEM, MAP_DELETE_ELEM, MAP_LOOKUP_AND_DELETE_ELEM, MAP_UPDATE_BATCH, MAP_DELETE_BATCH,
-                 MAP_LOOKUP_AND_DELETE_BATCH -> true;
-            default -> false;
-        };
-    }
-
-    /** True when the kernel reports the map frozen ({@code frozen: 1} in its fdinfo). */
-    private boolean isFrozen() {
-        return FdInfo.of(fd.get()).number("frozen", 0) != 0;
+    /** The address hint an arena is mapped at ({@code map_extra}); 0 for none. */
+    long mapExtra() {
+        return mapExtra;
     }
 
     static int roundUp8(int n) {

@@ -25,7 +25,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * Emits the static method of one BPF function. Registers live in {@code long} locals ({@link Locals}: r1..r5 and
  * r10 are parameters, with the context, stack and packet arrays; r0 and r6..r9 start at 0); every BPF instruction
  * gets a label; loop headers (targets of backward jumps) and the entry subtract from {@code Execution.fuel} a bound
- * on the instructions run until the next charge. Memory accesses with a known region go to {@link MemoryEmitter}.
+ * on the instructions run until the next charge. Arithmetic goes to {@link AluEmitter}, memory accesses with a
+ * known region to {@link MemoryEmitter}.
  * A function too large for one method is emitted as segments ({@link Segments}): each loads the registers from the
  * register file, enters at the instruction asked for, and leaves (a jump out of the segment, falling off its end,
  * exit, a stop request) by storing them back and returning where to continue.
@@ -50,8 +51,6 @@ final class FunctionEmitter {
     private static final MethodTypeDesc SIZED_LOAD = MethodTypeDesc.of(CD_long, CD_REGIONS, CD_long, CD_int, CD_int);
     private static final MethodTypeDesc SIZED_STORE = MethodTypeDesc.of(CD_void, CD_REGIONS, CD_long, CD_int, CD_long,
             CD_int);
-    private static final MethodTypeDesc BINARY = MethodTypeDesc.of(CD_long, CD_long, CD_long);
-    private static final MethodTypeDesc SWAP = MethodTypeDesc.of(CD_long, CD_long, CD_int);
     private static final MethodTypeDesc HELPER_CALL = MethodTypeDesc.of(CD_long, CD_HELPER_CONTEXT, CD_long, CD_long,
             CD_long, CD_long, CD_long);
     private static final MethodTypeDesc CALL_HELPER = MethodTypeDesc.of(CD_long, CD_long, CD_int, CD_long, CD_long,
@@ -78,6 +77,7 @@ final class FunctionEmitter {
     private final Map<Integer, Label> exits = new TreeMap<>();
     private Label leave;
     private final MemoryEmitter memory;
+    private final AluEmitter alu;
 
     /** Emits function {@code sub} whole, as one method with the {@link Locals#FUNCTION} layout. */
     FunctionEmitter(ClassEmitter owner, Code code, int sub, CodeBuilder c) {
@@ -102,6 +102,7 @@ final class FunctionEmitter {
         this.labels = new Label[to - from];
         for (int i = from; i < to; i++) labels[i - from] = c.newLabel();
         this.memory = new MemoryEmitter(c, code, from, to, locals);
+        this.alu = new AluEmitter(c, code, reg);
     }
 
     /**
@@ -253,27 +254,6 @@ final class FunctionEmitter {
         c.lstore(reg[r]);
     }
 
-    /** Pushes the second operand as a long: the register for X forms, the sign-extended immediate for K forms. */
-    private void operand64(int i) {
-        if ((code.opcode[i] & X) != 0) load(code.src[i]);
-        else c.loadConstant(code.imm[i]);
-    }
-
-    private void operand32(int i) {
-        if ((code.opcode[i] & X) != 0) {
-            load(code.src[i]);
-            c.l2i();
-        } else {
-            c.loadConstant((int) code.imm[i]);
-        }
-    }
-
-    private void zeroExtend() {
-        c.i2l();
-        c.loadConstant(LOW);
-        c.land();
-    }
-
     private void address(int base, int off) {
         load(base);
         if (off != 0) {
@@ -287,8 +267,8 @@ final class FunctionEmitter {
         int d = code.dst[i];
         int slot = code.slot[i];
         switch (op & 7) {
-            case ALU64 -> alu64(i, op, d);
-            case ALU -> alu32(i, op, d);
+            case ALU64 -> alu.alu64(i, op, d);
+            case ALU -> alu.alu32(i, op, d);
             case JMP, JMP32 -> jump(i, op, d, slot);
             case LD -> {
                 if ((op & 0xe0) == IMM) {
@@ -345,130 +325,6 @@ final class FunctionEmitter {
                 c.invokestatic(CD_MEMORY, name, STORE);
             }
             default -> throw new IllegalStateException("class " + (op & 7));
-        }
-    }
-
-    private void alu64(int i, int op, int d) {
-        int operation = op & 0xf0;
-        switch (operation) {
-            case ADD, SUB, MUL, OR, AND, XOR -> {
-                load(d);
-                operand64(i);
-                switch (operation) {
-                    case ADD -> c.ladd();
-                    case SUB -> c.lsub();
-                    case MUL -> c.lmul();
-                    case OR -> c.lor();
-                    case AND -> c.land();
-                    default -> c.lxor();
-                }
-                store(d);
-            }
-            case LSH, RSH, ARSH -> {
-                load(d);
-                operand32(i);
-                switch (operation) {
-                    case LSH -> c.lshl();
-                    case RSH -> c.lushr();
-                    default -> c.lshr();
-                }
-                store(d);
-            }
-            case DIV, MOD -> {
-                load(d);
-                operand64(i);
-                boolean signed = code.offset[i] == 1;
-                String name = (operation == DIV ? (signed ? "sdiv" : "udiv") : (signed ? "smod" : "umod")) + "64";
-                c.invokestatic(CD_ALU, name, BINARY);
-                store(d);
-            }
-            case NEG -> {
-                load(d);
-                c.lneg();
-                store(d);
-            }
-            case MOV -> {
-                if ((op & X) == 0) {
-                    c.loadConstant(code.imm[i]);
-                } else {
-                    load(code.src[i]);
-                    switch (code.offset[i]) {
-                        case 8 -> { c.l2i(); c.i2b(); c.i2l(); }
-                        case 16 -> { c.l2i(); c.i2s(); c.i2l(); }
-                        case 32 -> { c.l2i(); c.i2l(); }
-                        default -> { }
-                    }
-                }
-                store(d);
-            }
-            case END -> {
-                load(d);
-                c.loadConstant((int) code.imm[i]);
-                c.invokestatic(CD_ALU, "swap", SWAP);
-                store(d);
-            }
-            default -> throw new IllegalStateException("alu64 " + operation);
-        }
-    }
-
-    private void alu32(int i, int op, int d) {
-        int operation = op & 0xf0;
-        switch (operation) {
-            case ADD, SUB, MUL, OR, AND, XOR, LSH, RSH, ARSH -> {
-                load(d);
-                c.l2i();
-                operand32(i);
-                switch (operation) {
-                    case ADD -> c.iadd();
-                    case SUB -> c.isub();
-                    case MUL -> c.imul();
-                    case OR -> c.ior();
-                    case AND -> c.iand();
-                    case XOR -> c.ixor();
-                    case LSH -> c.ishl();
-                    case RSH -> c.iushr();
-                    default -> c.ishr();
-                }
-                zeroExtend();
-                store(d);
-            }
-            case DIV, MOD -> {
-                load(d);
-                operand64(i);
-                boolean signed = code.offset[i] == 1;
-                String name = (operation == DIV ? (signed ? "sdiv" : "udiv") : (signed ? "smod" : "umod")) + "32";
-                c.invokestatic(CD_ALU, name, BINARY);
-                store(d);
-            }
-            case NEG -> {
-                load(d);
-                c.l2i();
-                c.ineg();
-                zeroExtend();
-                store(d);
-            }
-            case MOV -> {
-                if ((op & X) == 0) {
-                    c.loadConstant(code.imm[i] & LOW);
-                } else {
-                    load(code.src[i]);
-                    c.l2i();
-                    switch (code.offset[i]) {
-                        case 8 -> c.i2b();
-                        case 16 -> c.i2s();
-                        default -> { }
-                    }
-                    zeroExtend();
-                }
-                store(d);
-            }
-            case END -> {
-                load(d);
-                c.loadConstant((int) code.imm[i]);
-                c.invokestatic(CD_ALU, (op & TO_BE) != 0 ? "swap" : "toLe", SWAP);
-                store(d);
-            }
-            default -> throw new IllegalStateException("alu32 " + operation);
         }
     }
 
@@ -545,7 +401,7 @@ final class FunctionEmitter {
     /** Pushes what the 64-bit jump compares and returns the branch opcode testing it. */
     private Opcode compare64(int i, int operation, int d) {
         load(d);
-        operand64(i);
+        alu.operand64(i);
         if (operation == JSET) {
             c.land();
             c.lconst_0();
@@ -562,7 +418,7 @@ final class FunctionEmitter {
     private Opcode compare32(int i, int operation, int d) {
         load(d);
         c.l2i();
-        operand32(i);
+        alu.operand32(i);
         if (operation == JSET) {
             c.iand();
             return Opcode.IFNE;
