@@ -40,18 +40,22 @@ struct counters {
 	__u64 dropped;
 } counters = {};
 
+/* Sends BATCH copies of r with OUTPUT (non-zero when the record was dropped), numbering them and counting both. */
+#define PRODUCE(OUTPUT)                                                 \
+	for (int i = 0; i < BATCH; i++) {                               \
+		r.seq = counters.produced + counters.dropped;           \
+		if (OUTPUT)                                             \
+			counters.dropped++;                             \
+		else                                                    \
+			counters.produced++;                            \
+	}
+
 SEC("socket")
 int ring_8(struct __sk_buff *skb)
 {
 	struct rec8 r;
 
-	for (int i = 0; i < BATCH; i++) {
-		r.seq = counters.produced + counters.dropped;
-		if (bpf_ringbuf_output(&ring, &r, sizeof(r), 0))
-			counters.dropped++;
-		else
-			counters.produced++;
-	}
+	PRODUCE(bpf_ringbuf_output(&ring, &r, sizeof(r), 0));
 	return 0;
 }
 
@@ -61,13 +65,7 @@ int ring_128(struct __sk_buff *skb)
 	struct rec128 r;
 
 	__builtin_memset(&r, 0x5a, sizeof(r));
-	for (int i = 0; i < BATCH; i++) {
-		r.seq = counters.produced + counters.dropped;
-		if (bpf_ringbuf_output(&ring, &r, sizeof(r), 0))
-			counters.dropped++;
-		else
-			counters.produced++;
-	}
+	PRODUCE(bpf_ringbuf_output(&ring, &r, sizeof(r), 0));
 	return 0;
 }
 
@@ -76,13 +74,7 @@ int perf_8(struct __sk_buff *skb)
 {
 	struct rec8 r;
 
-	for (int i = 0; i < BATCH; i++) {
-		r.seq = counters.produced + counters.dropped;
-		if (bpf_perf_event_output(skb, &perf, BPF_F_CURRENT_CPU, &r, sizeof(r)))
-			counters.dropped++;
-		else
-			counters.produced++;
-	}
+	PRODUCE(bpf_perf_event_output(skb, &perf, BPF_F_CURRENT_CPU, &r, sizeof(r)));
 	return 0;
 }
 
@@ -92,13 +84,7 @@ int perf_128(struct __sk_buff *skb)
 	struct rec128 r;
 
 	__builtin_memset(&r, 0x5a, sizeof(r));
-	for (int i = 0; i < BATCH; i++) {
-		r.seq = counters.produced + counters.dropped;
-		if (bpf_perf_event_output(skb, &perf, BPF_F_CURRENT_CPU, &r, sizeof(r)))
-			counters.dropped++;
-		else
-			counters.produced++;
-	}
+	PRODUCE(bpf_perf_event_output(skb, &perf, BPF_F_CURRENT_CPU, &r, sizeof(r)));
 	return 0;
 }
 

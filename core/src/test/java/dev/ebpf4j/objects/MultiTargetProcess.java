@@ -1,18 +1,11 @@
 package dev.ebpf4j.objects;
 
+import dev.ebpf4j.testkit.GatedProcess;
 import dev.ebpf4j.testkit.TestObjects;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A run of the native test binary {@code uprobe_multi_target N [wait]}: calls ebpf4j_multi_add N times,
@@ -26,14 +19,12 @@ final class MultiTargetProcess implements AutoCloseable {
         }
     }
 
-    private final Process process;
-    private final BufferedReader out;
+    private final GatedProcess process;
     final int pid;
 
-    private MultiTargetProcess(Process process, BufferedReader out) {
+    private MultiTargetProcess(GatedProcess process) {
         this.process = process;
-        this.out = out;
-        this.pid = (int) process.pid();
+        this.pid = process.pid();
     }
 
     static Path binary() {
@@ -52,7 +43,7 @@ final class MultiTargetProcess implements AutoCloseable {
     /** Runs the binary to completion. */
     static Sums run(int n) {
         try (MultiTargetProcess p = start(n, false)) {
-            return p.finish();
+            return sums(p.process.finish());
         }
     }
 
@@ -64,55 +55,25 @@ final class MultiTargetProcess implements AutoCloseable {
     private static MultiTargetProcess start(int n, boolean wait) {
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), Integer.toString(n)));
         if (wait) cmd.add("wait");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            MultiTargetProcess m = new MultiTargetProcess(p, new BufferedReader(new InputStreamReader(
-                    p.getInputStream(), StandardCharsets.UTF_8)));
-            if (wait) {
-                String ready = m.out.readLine();
-                if (!("ready " + m.pid).equals(ready)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException("uprobe_multi_target did not get ready: " + ready);
-                }
-            }
-            return m;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new MultiTargetProcess(GatedProcess.start(cmd, wait));
     }
 
     /** Lets a waiting process make its calls; returns the sums it printed. */
     Sums release() {
-        try {
-            Writer w = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            w.write("go\n");
-            w.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return finish();
+        return sums(process.release());
     }
 
-    private Sums finish() {
-        try {
-            String line = out.readLine();
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("uprobe_multi_target failed: " + line);
-            }
-            long[] v = new long[4];
-            String[] parts = line.split(" ");
-            for (int i = 0; i < 4; i++) v[i] = Long.parseLong(parts[i].substring(parts[i].indexOf('=') + 1));
-            return new Sums(v[0], v[1], v[2], v[3]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** Parses the one line "add=A sub=S mul=M other=O". */
+    private static Sums sums(List<String> lines) {
+        if (lines.size() != 1) throw new IllegalStateException("uprobe_multi_target printed " + lines);
+        long[] v = new long[4];
+        String[] parts = lines.get(0).split(" ");
+        for (int i = 0; i < 4; i++) v[i] = Long.parseLong(parts[i].substring(parts[i].indexOf('=') + 1));
+        return new Sums(v[0], v[1], v[2], v[3]);
     }
 
     @Override
     public void close() {
-        if (process.isAlive()) process.destroyForcibly();
+        process.close();
     }
 }
